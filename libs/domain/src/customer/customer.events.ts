@@ -1,0 +1,96 @@
+import type { Event } from '../shared/message';
+
+/**
+ * Personal data as it sits in the log: sealed (AES-256-GCM) with the customer's own key, which
+ * lives outside the log. The domain never sees clear text; `fingerprint` is a keyed hash (HMAC with
+ * the same customer key) of the clear fields, so that "registered twice with the same facts" can be
+ * decided without decrypting. Both become meaningless once the key is destroyed.
+ */
+export interface SealedPersonalData {
+  readonly sealed: string;
+  readonly fingerprint: string;
+  readonly keyId: string;
+}
+
+export type RegistrationChannel = string;
+
+export type CustomerRegistered = Event<
+  'CustomerRegistered',
+  {
+    customerId: string;
+    registeredAt: string;
+    channel: RegistrationChannel;
+    referrerId?: string;
+    personal?: SealedPersonalData;
+    /** true when a purchase arrived before any registration and registered the customer. */
+    implicit: boolean;
+  }
+>;
+
+export interface PurchaseItem {
+  readonly sku: string;
+  readonly category?: string;
+  readonly quantity: number;
+  readonly amount: number; // minor units
+}
+
+export type PurchaseRecorded = Event<
+  'PurchaseRecorded',
+  {
+    customerId: string;
+    orderId: string;
+    amount: number; // integer minor units
+    currency: string; // ISO 4217
+    occurredAt: string;
+    items?: readonly PurchaseItem[];
+    paymentMethod?: string;
+    couponCode?: string;
+  }
+>;
+
+export type PurchaseRefunded = Event<
+  'PurchaseRefunded',
+  {
+    customerId: string;
+    refundId: string;
+    orderId: string;
+    amount: number;
+    currency: string;
+    occurredAt: string;
+  }
+>;
+
+export const INTERACTION_KINDS = [
+  'email_open',
+  'email_click',
+  'app_visit',
+  'support_contact',
+  'complaint',
+  'survey',
+  'event_attended',
+] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+
+export type InteractionRecorded = Event<
+  'InteractionRecorded',
+  {
+    customerId: string;
+    interactionId: string;
+    kind: InteractionKind;
+    channel?: string;
+    occurredAt: string;
+    satisfaction?: number; // 1-5, surveys only
+    nps?: number; // 0-10, surveys only
+  }
+>;
+
+export type CustomerErased = Event<'CustomerErased', { customerId: string; erasedAt: string }>;
+
+export type CustomerEvent =
+  | CustomerRegistered
+  | PurchaseRecorded
+  | PurchaseRefunded
+  | InteractionRecorded
+  | CustomerErased;
+
+export type CustomerEventType = CustomerEvent['type'];

@@ -1,0 +1,131 @@
+/**
+ * The event store port. Every adapter (in-memory, embedded PGlite, Postgres, EventStoreDB)
+ * implements exactly this and passes the shared contract suite in `testing/`.
+ */
+
+/** Expected revision of a stream before an append. Revisions are 0-based, like EventStoreDB's. */
+export type ExpectedRevision = 'any' | 'no-stream' | 'stream-exists' | bigint;
+
+/** An event to append. `id` is derived from the upstream id, so a repeated append is recognised. */
+export interface EventToAppend {
+  readonly id: string; // uuid
+  readonly type: string;
+  readonly data: unknown; // JSON-serialisable; bigints are not allowed
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A place in the global log. On Postgres: (transaction id, global position); on EventStoreDB:
+ * (commit, prepare). Ordered lexicographically. Checkpoints store both halves, never one alone.
+ */
+export interface LogPosition {
+  readonly tx: bigint;
+  readonly pos: bigint;
+}
+
+export const START: LogPosition = Object.freeze({ tx: 0n, pos: 0n });
+
+export interface RecordedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly streamId: string;
+  readonly revision: bigint;
+  readonly position: LogPosition;
+  readonly recordedAt: Date;
+}
+
+export interface AppendResult {
+  readonly streamId: string;
+  /** Revision of the last event in the stream after the append (-1n for a stream still empty). */
+  readonly nextExpectedRevision: bigint;
+  /** How many events were written; 0 when every event of the append was already stored. */
+  readonly written: number;
+}
+
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly EventToAppend[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export interface ReadStreamOptions {
+  readonly fromRevision?: bigint; // inclusive, default 0
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Default: the start of the log. */
+  readonly after?: LogPosition;
+  readonly maxCount: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive checkpoint to resume after. Default: the start of the log. */
+  readonly after?: LogPosition;
+  readonly batchSize?: number;
+  /**
+   * Called with each batch, in log order. The next batch is read only after the promise resolves
+   * (back-pressure). Persist `batch[batch.length - 1].position` as the checkpoint.
+   */
+  readonly onBatch: (batch: readonly RecordedEvent[]) => Promise<void>;
+  /** Called once if reading or `onBatch` fails; the subscription has stopped by then. */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface Subscription {
+  /** Resolves once caught up with the head of the log as it was when called (useful in tests). */
+  caughtUp(): Promise<void>;
+  /** Stops reading; resolves after the batch in flight (if any) is done. */
+  stop(): Promise<void>;
+}
+
+export interface EventStore {
+  appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult>;
+
+  /** All or nothing: if one stream's expected revision fails, nothing is written. */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+
+  /** Events of one stream in revision order; an empty array when the stream does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+
+  /** Global log forward, never skipping an event committed by a concurrent transaction. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+
+  /** Catch-up, then live tail; see SubscribeOptions. */
+  subscribeToAll(options: SubscribeOptions): Subscription;
+
+  /** Position of the last event visible to readAll, or START for an empty log. */
+  headPosition(): Promise<LogPosition>;
+
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  readonly code = 'EVENT_STORE.WRONG_EXPECTED_REVISION';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: bigint | 'no-stream',
+  ) {
+    super(`stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** Some, but not all, event ids of an append are already stored: the caller lost track of the stream. */
+export class PartialDuplicateAppendError extends Error {
+  readonly code = 'EVENT_STORE.PARTIAL_DUPLICATE_APPEND';
+  constructor(readonly streamId: string, readonly duplicateIds: readonly string[]) {
+    super(`stream ${streamId}: ${duplicateIds.length} of the events are already stored, the others are not`);
+    this.name = 'PartialDuplicateAppendError';
+  }
+}
+
+export const comparePositions = (a: LogPosition, b: LogPosition): number =>
+  a.tx === b.tx ? (a.pos === b.pos ? 0 : a.pos < b.pos ? -1 : 1) : a.tx < b.tx ? -1 : 1;
