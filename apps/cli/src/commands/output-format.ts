@@ -1,0 +1,22 @@
+import { Option } from 'commander';
+import Table from 'cli-table3';
+
+export type OutputFormat = 'table' | 'json';
+
+export const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
+
+/** Prints rows as a table for people or as JSON lines for programs. */
+export function printRows(rows: readonly Record<string, unknown>[], format: OutputFormat): void {
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  if (rows.length === 0) {
+    process.stdout.write('(nothing)\n');
+    return;
+  }
+  const head = Object.keys(rows[0]!);
+  const table = new Table({ head });
+  for (const row of rows) table.push(head.map((k) => (typeof row[k] === 'object' ? JSON.stringify(row[k]) : String(row[k] ?? ''))));
+  process.stdout.write(`${table.toString()}\n`);
+}

@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { registerHistoryCommand } from './commands/history.command';
+import { registerLogCommand } from './commands/log.command';
+import { registerServeCommand } from './commands/serve.command';
+
+/** `lifecycle`: the engine's command line. Each command lives in commands/<name>.command.ts. */
+export function buildCli(): Command {
+  const program = new Command('lifecycle')
+    .description('Lifecycle Engine: event-sourced customer lifecycle')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  registerServeCommand(program);
+  registerHistoryCommand(program);
+  registerLogCommand(program);
+  return program;
+}
+
+if (require.main === module || process.argv[1]?.endsWith('lifecycle.js')) {
+  buildCli()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      process.stderr.write(`lifecycle: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    });
+}

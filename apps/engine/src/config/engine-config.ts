@@ -1,0 +1,87 @@
+import { plainToInstance, Type } from 'class-transformer';
+import {
+  IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateNested, validateSync,
+} from 'class-validator';
+import { ROLES, type Role } from '../auth/roles';
+
+export class ApiKeyConfig {
+  @IsString() @MinLength(1) name!: string;
+  @IsString() @MinLength(16, { message: 'an API key must be at least 16 characters' }) key!: string;
+  @IsArray() @IsIn(ROLES, { each: true }) roles!: Role[];
+}
+
+/**
+ * Everything the engine reads from its environment, validated once at start-up. Nothing reads
+ * process.env after this.
+ */
+export class EngineConfig {
+  @IsInt() @Min(0) @Max(65535) port = 3000;
+
+  @IsIn(['all', 'api', 'ingest', 'projector', 'saga']) role: 'all' | 'api' | 'ingest' | 'projector' | 'saga' = 'all';
+
+  /** Postgres connection string; when absent the engine runs embedded on PGlite. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' }) databaseUrl?: string;
+
+  /** Embedded mode: where PGlite keeps its files (and the generated keys). */
+  @IsString() dataDir = './data';
+
+  /** Embedded mode without a data dir on disk (tests). */
+  @IsOptional() @IsBoolean() inMemory?: boolean;
+
+  /** 32 bytes, base64 or hex: wraps every customer's personal-data key. */
+  @IsOptional() @IsString() masterKey?: string;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'LIFECYCLE_ADMIN_KEY must be at least 16 characters' }) adminKey?: string;
+
+  @ValidateNested({ each: true }) @Type(() => ApiKeyConfig) apiKeys: ApiKeyConfig[] = [];
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) logLevel = 'info';
+
+  /** Command handlers retry a conflicting append this many times before answering 409. */
+  @IsInt() @Min(1) @Max(100) appendAttempts = 20;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG.INVALID';
+}
+
+const env = (e: NodeJS.ProcessEnv, name: string): string | undefined => (e[name] === '' ? undefined : e[name]);
+
+/** Reads and validates the environment; throws a ConfigError naming each bad field and why. */
+export function loadEngineConfig(e: NodeJS.ProcessEnv = process.env): EngineConfig {
+  let apiKeys: unknown = [];
+  const rawKeys = env(e, 'LIFECYCLE_API_KEYS');
+  if (rawKeys) {
+    try {
+      apiKeys = JSON.parse(rawKeys);
+    } catch {
+      throw new ConfigError('LIFECYCLE_API_KEYS: must be JSON, e.g. [{"name":"crm","key":"...","roles":["ingest"]}]');
+    }
+  }
+  return validateEngineConfig({
+    port: env(e, 'PORT') === undefined ? undefined : Number(env(e, 'PORT')),
+    role: env(e, 'ROLE'),
+    databaseUrl: env(e, 'DATABASE_URL'),
+    dataDir: env(e, 'LIFECYCLE_DATA_DIR'),
+    masterKey: env(e, 'LIFECYCLE_MASTER_KEY'),
+    adminKey: env(e, 'LIFECYCLE_ADMIN_KEY'),
+    apiKeys,
+    logLevel: env(e, 'LOG_LEVEL'),
+  });
+}
+
+export function validateEngineConfig(input: Record<string, unknown>): EngineConfig {
+  const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  const config = plainToInstance(EngineConfig, defined);
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const lines = errors.flatMap(function describe(error, _i, _a, prefix = ''): string[] {
+      const path = prefix + error.property;
+      const own = Object.values(error.constraints ?? {}).map((reason) => `${path}: ${reason}`);
+      return [...own, ...(error.children ?? []).flatMap((child) => describe(child, 0, [], `${path}.`))];
+    });
+    throw new ConfigError(`invalid engine configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return config;
+}
+

@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ApiKeys, type ApiKeyGrant } from './auth/api-keys';
+import { ConfigError, type EngineConfig } from './config/engine-config';
+import { Clock, SystemClock } from './storage/clock';
+import { localSecret, newApiKey } from './storage/local-secrets';
+import { openStorage } from './storage/open-storage';
+import type { Storage } from './storage/storage';
+
+export interface Engine {
+  readonly app: INestApplication;
+  readonly storage: Storage;
+  /** Set when the engine made a local admin key for the embedded quick start. */
+  readonly generatedAdminKey?: string;
+}
+
+/** Builds the engine (not listening yet): storage, keys, Nest app, OpenAPI at /docs. */
+export async function createEngine(config: EngineConfig, options: { clock?: Clock } = {}): Promise<Engine> {
+  const { grants, generatedAdminKey } = apiKeyGrants(config);
+  const storage = await openStorage(config);
+  const app = await NestFactory.create(
+    AppModule.forRoot({ config, storage, clock: options.clock ?? new SystemClock(), apiKeys: new ApiKeys(grants) }),
+    { bufferLogs: true, bodyParser: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  const openApi = new DocumentBuilder()
+    .setTitle('Lifecycle Engine')
+    .setDescription('Event-sourced customer lifecycle: commands, queries and ops. Every error has the body { statusCode, error, code, message, details[] }.')
+    .setVersion('0.1.0')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'x-api-key')
+    .addSecurityRequirements('x-api-key')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  const close = app.close.bind(app);
+  // Nest closes the HTTP server; the database goes after it, once no request can reach it.
+  app.close = async () => {
+    await close();
+    await storage.close();
+  };
+  return { app, storage, generatedAdminKey };
+}
+
+function apiKeyGrants(config: EngineConfig): { grants: ApiKeyGrant[]; generatedAdminKey?: string } {
+  const grants: ApiKeyGrant[] = config.apiKeys.map((k) => ({ name: k.name, key: k.key, roles: k.roles }));
+  if (config.adminKey) return { grants: [...grants, { name: 'admin', key: config.adminKey, roles: ['admin'] }] };
+  if (config.databaseUrl) {
+    if (grants.length === 0) throw new ConfigError('set LIFECYCLE_ADMIN_KEY or LIFECYCLE_API_KEYS: a shared database needs real keys');
+    return { grants };
+  }
+  const admin = config.inMemory ? { value: newApiKey(), created: true } : localSecret(config.dataDir, 'admin.key', newApiKey);
+  return { grants: [...grants, { name: 'local-admin', key: admin.value, roles: ['admin'] }], generatedAdminKey: admin.value };
+}

@@ -1,0 +1,20 @@
+import { createEngine } from './engine';
+import { ConfigError, loadEngineConfig } from './config/engine-config';
+
+async function main(): Promise<void> {
+  const config = loadEngineConfig(process.env);
+  const { app, storage, generatedAdminKey } = await createEngine(config);
+  await app.listen(config.port, '0.0.0.0');
+  const url = `http://localhost:${config.port}`;
+  const lines = [
+    `Lifecycle Engine is up on ${url} (storage: ${storage.kind}${storage.kind === 'embedded' ? `, data in ${config.dataDir}` : ''})`,
+    `  OpenAPI: ${url}/docs   health: ${url}/health   ready: ${url}/ready`,
+  ];
+  if (generatedAdminKey) lines.push(`  local admin key (x-api-key): ${generatedAdminKey}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { createEmbeddedEventStore, createPostgresEventStore, EmbeddedDatabase, type EventStore } from '@lifecycle/event-store';
+import { PersonalDataVault, type SqlQueryable } from '@lifecycle/privacy';
+import { ConfigError, type EngineConfig } from '../config/engine-config';
+import { localSecret, newMasterKey, parseMasterKey } from './local-secrets';
+import { Storage } from './storage';
+
+class OpenedStorage extends Storage {
+  constructor(
+    readonly kind: 'embedded' | 'postgres',
+    readonly eventStore: EventStore,
+    readonly vault: PersonalDataVault,
+    private readonly sql: SqlQueryable,
+    private readonly onClose: () => Promise<void>,
+  ) {
+    super();
+  }
+  async ping(): Promise<void> {
+    await this.sql.query('SELECT 1');
+  }
+  async close(): Promise<void> {
+    await this.eventStore.close();
+    await this.onClose();
+  }
+}
+
+/** Embedded PGlite by default; real Postgres when DATABASE_URL is set. Same SQL either way. */
+export async function openStorage(config: EngineConfig): Promise<Storage> {
+  if (config.databaseUrl) {
+    if (!config.masterKey) throw new ConfigError('LIFECYCLE_MASTER_KEY is required with DATABASE_URL (32 bytes, base64 or hex)');
+    const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
+    const eventStore = await createPostgresEventStore(pool);
+    const vault = new PersonalDataVault(pool, parseMasterKey(config.masterKey));
+    await vault.migrate();
+    return new OpenedStorage('postgres', eventStore, vault, pool, () => pool.end());
+  }
+  const masterKey = config.masterKey
+    ? parseMasterKey(config.masterKey)
+    : config.inMemory
+      ? randomBytes(32)
+      : parseMasterKey(localSecret(config.dataDir, 'master.key', newMasterKey).value);
+  const db = await EmbeddedDatabase.open(config.inMemory ? undefined : join(config.dataDir, 'pglite'));
+  const eventStore = await createEmbeddedEventStore(db);
+  const vault = new PersonalDataVault(db, masterKey);
+  await vault.migrate();
+  return new OpenedStorage('embedded', eventStore, vault, db, () => db.close());
+}

@@ -1,0 +1,12 @@
+import type { EventStore } from '@lifecycle/event-store';
+import type { PersonalDataVault } from '@lifecycle/privacy';
+
+/** What the engine stands on: the event log and the personal-data key vault, in one database. */
+export abstract class Storage {
+  abstract readonly kind: 'embedded' | 'postgres';
+  abstract readonly eventStore: EventStore;
+  abstract readonly vault: PersonalDataVault;
+  /** Throws when the database does not answer (readiness). */
+  abstract ping(): Promise<void>;
+  abstract close(): Promise<void>;
+}
