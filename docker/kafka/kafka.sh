@@ -88,6 +88,16 @@ probe() {
   fi
 }
 
+# Once the broker answers: let it create __consumer_offsets and its producer-id block now, so
+# tests do not start with "coordinator not available" retries.
+warm_up() {
+  if [[ -d "$REPO/node_modules/kafkajs" ]] && command -v node >/dev/null; then
+    local out
+    out="$(cd "$REPO" && node "$HERE/probe.js" --warm "$KAFKA_HOST:$KAFKA_PORT" 2>&1)" ||
+      die "the broker answers metadata requests but its group coordinator does not: $out (logs: $LOGS/server.log)"
+  fi
+}
+
 write_config() {
   mkdir -p "$DATA" "$LOGS"
   cat >"$CONFIG" <<EOF
@@ -157,7 +167,7 @@ format_storage() {
 }
 
 wait_ready() {
-  local pid="$1" started=$SECONDS
+  local pid="$1" owner="${2:-existing}" started=$SECONDS
   while ((SECONDS - started < START_TIMEOUT)); do
     if ! kill -0 "$pid" 2>/dev/null; then
       rm -f "$PIDFILE"
@@ -166,12 +176,19 @@ wait_ready() {
       die "the broker exited during start-up; logs: $LOGS/server.log and $LOGS/kafka.out"
     fi
     if port_open "$KAFKA_PORT" && probe >/dev/null; then
+      warm_up
       say "ready on $KAFKA_HOST:$KAFKA_PORT after $((SECONDS - started))s (pid $pid)"
       return 0
     fi
     sleep 1
   done
-  die "the broker (pid $pid) did not answer on $KAFKA_HOST:$KAFKA_PORT within ${START_TIMEOUT}s; logs: $LOGS/server.log (stop it with: npm run kafka:stop)"
+  echo "--- last lines of $LOGS/server.log:" >&2
+  tail -n 30 "$LOGS/server.log" >&2 || true
+  if [[ "$owner" == started ]]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    die "the broker (pid $pid) did not answer on $KAFKA_HOST:$KAFKA_PORT within ${START_TIMEOUT}s, so it was sent SIGTERM; logs: $LOGS/server.log"
+  fi
+  die "the running broker (pid $pid) does not answer on $KAFKA_HOST:$KAFKA_PORT; logs: $LOGS/server.log (npm run kafka:stop, then start again)"
 }
 
 lock_run_dir() {
@@ -217,7 +234,7 @@ cmd_start() {
   setsid java "${JVM_ARGS[@]}" kafka.Kafka "$CONFIG" >"$LOGS/kafka.out" 2>&1 </dev/null 9>&- &
   pid=$!
   echo "$pid" >"$PIDFILE"
-  wait_ready "$pid"
+  wait_ready "$pid" started
   say "logs: $LOGS/server.log (stdout/stderr: $LOGS/kafka.out); data: $DATA; stop: npm run kafka:stop"
 }
 

@@ -1,0 +1,87 @@
+import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import { describeWithKafka, testKafka, uniqueKafkaName } from '@lifecycle/testing';
+
+/**
+ * Smoke test of the real broker (npm run kafka:start) with kafkajs: a 3-partition topic, keyed
+ * messages, one consumer group. Every message comes back exactly once, and one key always lands
+ * on one partition (what keying by customer id relies on).
+ */
+describeWithKafka('Kafka broker (kafkajs smoke)', () => {
+  const keys = ['customer-1', 'customer-2', 'customer-3', 'customer-4', 'customer-5', 'customer-6'];
+  const perKey = 5;
+  const total = keys.length * perKey;
+
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: Producer;
+  let consumer: Consumer | undefined;
+  const topic = uniqueKafkaName('smoke');
+
+  beforeAll(async () => {
+    kafka = testKafka('kafka-broker-smoke');
+    admin = kafka.admin();
+    await admin.connect();
+    const created = await admin.createTopics({
+      topics: [{ topic, numPartitions: 3, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
+    expect(created).toBe(true);
+    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await consumer?.disconnect();
+    await producer?.disconnect();
+    if (admin) {
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
+
+  it('creates a topic with 3 partitions', async () => {
+    const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    expect(meta.partitions).toHaveLength(3);
+  });
+
+  it('delivers every keyed message once, each key on one partition', async () => {
+    const sent = keys.flatMap((key) => Array.from({ length: perKey }, (_, i) => ({ key, value: `${key}#${i}` })));
+    const acks = await producer.send({ topic, acks: -1, messages: sent });
+    expect(acks.every((a) => a.errorCode === 0)).toBe(true);
+
+    const received: { key: string; value: string; partition: number }[] = [];
+    let resolveAll!: () => void;
+    const allReceived = new Promise<void>((resolve) => (resolveAll = resolve));
+
+    consumer = kafka.consumer({ groupId: uniqueKafkaName('smoke-group') });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        received.push({ key: message.key!.toString(), value: message.value!.toString(), partition });
+        if (received.length >= total) resolveAll();
+      },
+    });
+    // Bounded by jest's testTimeout; no timing assertion.
+    await allReceived;
+
+    // Exactly once: the same multiset of values came back.
+    expect(received.map((m) => m.value).sort()).toEqual(sent.map((m) => m.value).sort());
+
+    // One key, one partition; and per key the order is the produce order.
+    const byKey = new Map<string, { partitions: Set<number>; values: string[] }>();
+    for (const m of received) {
+      const entry = byKey.get(m.key) ?? { partitions: new Set<number>(), values: [] };
+      entry.partitions.add(m.partition);
+      entry.values.push(m.value);
+      byKey.set(m.key, entry);
+    }
+    for (const key of keys) {
+      const entry = byKey.get(key)!;
+      expect([...entry.partitions]).toHaveLength(1);
+      expect(entry.values).toEqual(Array.from({ length: perKey }, (_, i) => `${key}#${i}`));
+    }
+    // Six keys over three partitions: more than one partition is in use.
+    expect(new Set(received.map((m) => m.partition)).size).toBeGreaterThan(1);
+  });
+});
