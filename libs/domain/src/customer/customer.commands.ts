@@ -29,7 +29,15 @@ export type RecordPurchase = Command<
 
 export type RefundPurchase = Command<
   'RefundPurchase',
-  { customerId: string; refundId: string; orderId: string; amount: number; occurredAt: string }
+  {
+    customerId: string;
+    refundId: string;
+    orderId: string;
+    amount: number;
+    occurredAt: string;
+    /** When the source states it, it must be the order's; when absent, the refund takes the order's. */
+    currency?: string;
+  }
 >;
 
 export type RecordInteraction = Command<

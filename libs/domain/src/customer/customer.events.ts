@@ -14,6 +14,9 @@ export interface SealedPersonalData {
 
 export type RegistrationChannel = string;
 
+/** The channel of a registration that a purchase made on its own (see `implicit`). */
+export const IMPLICIT_CHANNEL = 'implicit';
+
 export type CustomerRegistered = Event<
   'CustomerRegistered',
   {
@@ -94,3 +97,15 @@ export type CustomerEvent =
   | CustomerErased;
 
 export type CustomerEventType = CustomerEvent['type'];
+
+export const CUSTOMER_EVENT_TYPES: readonly CustomerEventType[] = [
+  'CustomerRegistered',
+  'PurchaseRecorded',
+  'PurchaseRefunded',
+  'InteractionRecorded',
+  'CustomerErased',
+];
+
+/** The customer stream will also carry loyalty events; this picks out the ones defined here. */
+export const isCustomerEvent = (event: { readonly type: string }): event is CustomerEvent =>
+  (CUSTOMER_EVENT_TYPES as readonly string[]).includes(event.type);
