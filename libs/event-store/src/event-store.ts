@@ -3,7 +3,11 @@
  * implements exactly this and passes the shared contract suite in `testing/`.
  */
 
-/** Expected revision of a stream before an append. Revisions are 0-based, like EventStoreDB's. */
+/**
+ * Expected revision of a stream before an append. Revisions are 0-based, like EventStoreDB's.
+ * `-1n` means the same as 'no-stream', so that an `AppendResult.nextExpectedRevision` of an empty
+ * stream can be passed back as it is; any other negative bigint is refused.
+ */
 export type ExpectedRevision = 'any' | 'no-stream' | 'stream-exists' | bigint;
 
 /** An event to append. `id` is derived from the upstream id, so a repeated append is recognised. */
@@ -75,9 +79,16 @@ export interface SubscribeOptions {
 }
 
 export interface Subscription {
-  /** Resolves once caught up with the head of the log as it was when called (useful in tests). */
+  /**
+   * Resolves once caught up with the head of the log as it was when called (useful in tests).
+   * Rejects with the subscription's error if it fails first, or SubscriptionStoppedError if
+   * stopped first.
+   */
   caughtUp(): Promise<void>;
-  /** Stops reading; resolves after the batch in flight (if any) is done. */
+  /**
+   * Stops reading; resolves after the batch in flight (if any) is done. Do not await it inside
+   * `onBatch`: that batch is the one it waits for.
+   */
   stop(): Promise<void>;
 }
 
@@ -88,7 +99,10 @@ export interface EventStore {
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult>;
 
-  /** All or nothing: if one stream's expected revision fails, nothing is written. */
+  /**
+   * All or nothing: if one stream's expected revision fails, nothing is written. Each stream may
+   * appear once per call (InvalidAppendError otherwise). Results come back in the order given.
+   */
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
 
   /** Events of one stream in revision order; an empty array when the stream does not exist. */
@@ -124,6 +138,36 @@ export class PartialDuplicateAppendError extends Error {
   constructor(readonly streamId: string, readonly duplicateIds: readonly string[]) {
     super(`stream ${streamId}: ${duplicateIds.length} of the events are already stored, the others are not`);
     this.name = 'PartialDuplicateAppendError';
+  }
+}
+
+/** An event id is already stored in another stream: two upstream facts were given the same id. */
+export class DuplicateEventIdError extends Error {
+  readonly code = 'EVENT_STORE.DUPLICATE_EVENT_ID';
+  constructor(readonly streamId: string, readonly duplicateIds: readonly string[]) {
+    super(`stream ${streamId}: event ids already stored in another stream: ${duplicateIds.join(', ')}`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
+/**
+ * The append itself is malformed (not a uuid, a repeated id or stream in one call, data that is not
+ * JSON, an impossible expected revision). Nothing is written; retrying cannot help.
+ */
+export class InvalidAppendError extends Error {
+  readonly code = 'EVENT_STORE.INVALID_APPEND';
+  constructor(readonly streamId: string, readonly reason: string) {
+    super(`stream ${streamId}: ${reason}`);
+    this.name = 'InvalidAppendError';
+  }
+}
+
+/** `caughtUp()` was waiting when the subscription was stopped. */
+export class SubscriptionStoppedError extends Error {
+  readonly code = 'EVENT_STORE.SUBSCRIPTION_STOPPED';
+  constructor() {
+    super('the subscription was stopped before it caught up');
+    this.name = 'SubscriptionStoppedError';
   }
 }
 
