@@ -39,6 +39,7 @@ export async function openSqlEventStore(
 class SqlEventStore implements EventStore {
   private readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<Subscription>();
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly client: SqlClient,
@@ -82,8 +83,11 @@ class SqlEventStore implements EventStore {
     return subscription;
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-    await this.onClose();
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+      await this.onClose();
+    })();
+    return this.closing;
   }
 }
