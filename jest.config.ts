@@ -28,6 +28,7 @@ const config: Config = {
   testMatch: ['<rootDir>/{apps,libs,projections,test}/**/*.{spec,int-spec}.ts'],
   transform: { '^.+\\.ts$': swc as never },
   moduleNameMapper: aliases,
+  setupFiles: ['reflect-metadata'],
   testTimeout: 60_000,
   // Server suites share Postgres databases and a Kafka broker; two workers match this 2-core machine.
   maxWorkers: 2,

@@ -19,6 +19,7 @@ import { StrictValidationPipe } from './errors/validation';
 import { HealthController } from './health/health.controller';
 import { Clock } from './storage/clock';
 import { Storage } from './storage/storage';
+import { StorageShutdown } from './storage/storage-shutdown';
 
 export interface EngineDependencies {
   readonly config: EngineConfig;
@@ -51,6 +52,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: APP_PIPE, useClass: StrictValidationPipe },
+        StorageShutdown,
         CustomerStream,
         RegisterCustomerHandler,
         RecordPurchaseHandler,

@@ -36,12 +36,6 @@ export async function createEngine(config: EngineConfig, options: { clock?: Cloc
     .addSecurityRequirements('x-api-key')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
-  const close = app.close.bind(app);
-  // Nest closes the HTTP server; the database goes after it, once no request can reach it.
-  app.close = async () => {
-    await close();
-    await storage.close();
-  };
   return { app, storage, generatedAdminKey };
 }
 

@@ -1,6 +1,7 @@
+import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateNested, validateSync,
+  IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateNested, type ValidationError, validateSync,
 } from 'class-validator';
 import { ROLES, type Role } from '../auth/roles';
 
@@ -75,11 +76,11 @@ export function validateEngineConfig(input: Record<string, unknown>): EngineConf
   const config = plainToInstance(EngineConfig, defined);
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length > 0) {
-    const lines = errors.flatMap(function describe(error, _i, _a, prefix = ''): string[] {
-      const path = prefix + error.property;
-      const own = Object.values(error.constraints ?? {}).map((reason) => `${path}: ${reason}`);
-      return [...own, ...(error.children ?? []).flatMap((child) => describe(child, 0, [], `${path}.`))];
-    });
+    const describe = (error: ValidationError, prefix: string): string[] => [
+      ...Object.values(error.constraints ?? {}).map((reason) => `${prefix}${error.property}: ${reason}`),
+      ...(error.children ?? []).flatMap((child) => describe(child, `${prefix}${error.property}.`)),
+    ];
+    const lines = errors.flatMap((error) => describe(error, ''));
     throw new ConfigError(`invalid engine configuration:\n  ${lines.join('\n  ')}`);
   }
   return config;

@@ -28,16 +28,13 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof PersonalDataErasedError) return body(422, exception.code, exception.message);
     if (exception instanceof RetriesExhaustedError) return body(409, exception.code, exception.message);
-    const parserError = exception as { type?: string; status?: number; message?: string };
-    if (parserError?.type === 'entity.parse.failed') {
-      return body(400, 'REQUEST.MALFORMED_JSON', 'the body is not valid JSON', [{ reason: parserError.message ?? 'parse error' }]);
-    }
-    if (typeof parserError?.type === 'string' && typeof parserError.status === 'number' && parserError.status < 500) {
-      return body(parserError.status, `REQUEST.${parserError.type.toUpperCase().replace(/\W+/g, '_')}`, parserError.message ?? 'bad request');
-    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return body(status, `HTTP.${status}`, exception.message);
+      // Our own 400s are ApiErrors; Nest turns body-parser failures into plain 400s.
+      if (status === 400 && /JSON|Unexpected|position/i.test(exception.message)) {
+        return body(400, 'REQUEST.MALFORMED_JSON', 'the body is not valid JSON', [{ reason: exception.message }]);
+      }
+      return body(status, `HTTP.${(STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/\W+/g, '_')}`, exception.message);
     }
     return body(500, 'INTERNAL', 'internal error');
   }

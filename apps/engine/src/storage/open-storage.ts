@@ -12,7 +12,7 @@ class OpenedStorage extends Storage {
     readonly kind: 'embedded' | 'postgres',
     readonly eventStore: EventStore,
     readonly vault: PersonalDataVault,
-    private readonly sql: SqlQueryable,
+    readonly sql: SqlQueryable,
     private readonly onClose: () => Promise<void>,
   ) {
     super();
@@ -31,6 +31,8 @@ export async function openStorage(config: EngineConfig): Promise<Storage> {
   if (config.databaseUrl) {
     if (!config.masterKey) throw new ConfigError('LIFECYCLE_MASTER_KEY is required with DATABASE_URL (32 bytes, base64 or hex)');
     const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
+    // An idle client losing its connection (a restart, a failover) must not crash the process; the pool replaces it.
+    pool.on('error', (error) => process.emitWarning(`postgres pool: ${error.message}`));
     const eventStore = await createPostgresEventStore(pool);
     const vault = new PersonalDataVault(pool, parseMasterKey(config.masterKey));
     await vault.migrate();
