@@ -1,10 +1,14 @@
 /** Sums and differences of numbers held as logarithms, without overflow or underflow. */
 
+// Globals bound once: a global lookup in every iteration is slow in a vm context (jest).
+const { exp, expm1, log, log1p } = Math;
+const NEG_INF = -Infinity;
+
 /** log(exp(a) + exp(b)); either may be −Infinity. */
 export function logAddExp(a: number, b: number): number {
-  if (a === -Infinity) return b;
-  if (b === -Infinity) return a;
-  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+  if (a === NEG_INF) return b;
+  if (b === NEG_INF) return a;
+  return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
 }
 
 /**
@@ -12,13 +16,13 @@ export function logAddExp(a: number, b: number): number {
  * difference is taken as 0 (−Infinity).
  */
 export function logSubExp(a: number, b: number): number {
-  if (b === -Infinity) return a;
-  if (b >= a) return -Infinity;
-  return a + Math.log(-Math.expm1(b - a));
+  if (b === NEG_INF) return a;
+  if (b >= a) return NEG_INF;
+  return a + log(-expm1(b - a));
 }
 
 /** 1 / (1 + exp(u)), for any u, without overflow. */
 export function oneOverOnePlusExp(u: number): number {
-  if (u === -Infinity) return 1;
-  return u > 0 ? Math.exp(-u) / (1 + Math.exp(-u)) : 1 / (1 + Math.exp(u));
+  if (u === NEG_INF) return 1;
+  return u > 0 ? exp(-u) / (1 + exp(-u)) : 1 / (1 + exp(u));
 }

@@ -1,5 +1,8 @@
 import numeric from 'numeric';
 
+// Math functions bound once: a global lookup in every iteration is slow in a vm context (jest).
+const { exp, log, sqrt } = Math;
+
 /**
  * Maximum likelihood for models whose parameters are all positive.
  *
@@ -47,17 +50,17 @@ export function maximizeLogLikelihood(
   if (start.some((p) => !(p > 0) || !Number.isFinite(p))) throw new RangeError('start parameters must be positive and finite');
   // A NaN or infinite value would stop uncmin; an infinite cost makes the line search back off.
   const cost = (logParams: number[]) => {
-    const ll = logLikelihood(logParams.map(Math.exp));
+    const ll = logLikelihood(logParams.map(exp));
     return Number.isFinite(ll) ? -ll / scale : Infinity;
   };
   const result = numeric.uncmin(
     cost,
-    start.map(Math.log),
+    start.map(log),
     options.tolerance ?? 1e-9,
     (x: number[]) => centralGradient(cost, x),
     options.maxIterations ?? 1000,
   );
-  const params = (result.solution as number[]).map(Math.exp);
+  const params = (result.solution as number[]).map(exp);
   return {
     params,
     logLikelihood: logLikelihood(params),
@@ -76,8 +79,8 @@ export function maximizeLogLikelihood(
  */
 export function standardErrors(logLikelihood: (params: number[]) => number, params: readonly number[]): number[] | null {
   const n = params.length;
-  const negLl = (logParams: number[]) => -logLikelihood(logParams.map(Math.exp));
-  const x0 = params.map(Math.log);
+  const negLl = (logParams: number[]) => -logLikelihood(logParams.map(exp));
+  const x0 = params.map(log);
   const h = 1e-4;
   const f0 = negLl(x0);
   const shifted = (i: number, di: number, j: number, dj: number) => {
@@ -97,7 +100,7 @@ export function standardErrors(logLikelihood: (params: number[]) => number, para
   }
   const covariance = inverseOfPositiveDefinite(hessian);
   if (covariance === null) return null;
-  return params.map((p, i) => p * Math.sqrt(covariance[i][i]));
+  return params.map((p, i) => p * sqrt(covariance[i][i]));
 }
 
 /** Inverse by Cholesky; null when the matrix is not positive definite. */
@@ -110,7 +113,7 @@ export function inverseOfPositiveDefinite(m: readonly (readonly number[])[]): nu
       for (let k = 0; k < j; k++) sum -= l[i][k] * l[j][k];
       if (i === j) {
         if (!(sum > 0)) return null;
-        l[i][i] = Math.sqrt(sum);
+        l[i][i] = sqrt(sum);
       } else {
         l[i][j] = sum / l[j][j];
       }
