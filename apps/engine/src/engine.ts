@@ -19,9 +19,9 @@ export interface Engine {
 }
 
 /** Builds the engine (not listening yet): storage, keys, Nest app, OpenAPI at /docs. */
-export async function createEngine(config: EngineConfig, options: { clock?: Clock } = {}): Promise<Engine> {
+export async function createEngine(config: EngineConfig, options: { clock?: Clock; storage?: Storage } = {}): Promise<Engine> {
   const { grants, generatedAdminKey } = apiKeyGrants(config);
-  const storage = await openStorage(config);
+  const storage = options.storage ?? (await openStorage(config));
   const app = await NestFactory.create(
     AppModule.forRoot({ config, storage, clock: options.clock ?? new SystemClock(), apiKeys: new ApiKeys(grants) }),
     { bufferLogs: true, bodyParser: true },

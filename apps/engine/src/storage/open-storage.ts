@@ -33,10 +33,7 @@ export async function openStorage(config: EngineConfig): Promise<Storage> {
     const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
     // An idle client losing its connection (a restart, a failover) must not crash the process; the pool replaces it.
     pool.on('error', (error) => process.emitWarning(`postgres pool: ${error.message}`));
-    const eventStore = await createPostgresEventStore(pool);
-    const vault = new PersonalDataVault(pool, parseMasterKey(config.masterKey));
-    await vault.migrate();
-    return new OpenedStorage('postgres', eventStore, vault, pool, () => pool.end());
+    return postgresStorage(pool, parseMasterKey(config.masterKey), () => pool.end());
   }
   const masterKey = config.masterKey
     ? parseMasterKey(config.masterKey)
@@ -44,8 +41,20 @@ export async function openStorage(config: EngineConfig): Promise<Storage> {
       ? randomBytes(32)
       : parseMasterKey(localSecret(config.dataDir, 'master.key', newMasterKey).value);
   const db = await EmbeddedDatabase.open(config.inMemory ? undefined : join(config.dataDir, 'pglite'));
+  return embeddedStorage(db, masterKey, () => db.close());
+}
+
+/** Storage on a PGlite the caller opened (benchmarks, tools sharing the process's one instance). */
+export async function embeddedStorage(db: EmbeddedDatabase, masterKey: Buffer, onClose: () => Promise<void> = async () => undefined): Promise<Storage> {
   const eventStore = await createEmbeddedEventStore(db);
   const vault = new PersonalDataVault(db, masterKey);
   await vault.migrate();
-  return new OpenedStorage('embedded', eventStore, vault, db, () => db.close());
+  return new OpenedStorage('embedded', eventStore, vault, db, onClose);
+}
+
+export async function postgresStorage(pool: Pool, masterKey: Buffer, onClose: () => Promise<void> = async () => undefined): Promise<Storage> {
+  const eventStore = await createPostgresEventStore(pool);
+  const vault = new PersonalDataVault(pool, masterKey);
+  await vault.migrate();
+  return new OpenedStorage('postgres', eventStore, vault, pool, onClose);
 }

@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { Command, Option } from 'commander';
+import { renderMarkdown, renderSection, type BenchSection } from './bench-table';
+import { openEmbeddedBackend, openPostgresBackend, postgresReachable, type Backend } from './backends';
+import { memoryBench } from './memory.bench';
+import { storeBench } from './store.bench';
+
+/**
+ * `npm run bench`: every measurement beside its raw baseline, in one run, one table per section.
+ * `--quick` shrinks the sizes for a smoke run; `--markdown` also prints tables for the README.
+ */
+async function main(): Promise<void> {
+  const options = new Command('bench')
+    .addOption(new Option('--only <sections...>', 'sections to run').choices(['store', 'memory']))
+    .option('--quick', 'small sizes (a smoke run, not for the README)')
+    .option('--markdown', 'print the tables as Markdown too')
+    .parse()
+    .opts<{ only?: string[]; quick?: boolean; markdown?: boolean }>();
+  const wants = (s: string) => !options.only || options.only.includes(s);
+  const q = options.quick === true;
+  const sections: BenchSection[] = [];
+  const print = (section: BenchSection) => {
+    sections.push(section);
+    process.stdout.write(`\n${renderSection(section)}\n`);
+  };
+
+  process.stdout.write(`Lifecycle Engine benchmarks: node ${process.version}, ${(await import('node:os')).cpus().length} cores${q ? ', quick sizes' : ''}\n`);
+  if (wants('store')) {
+    const backends: (() => Promise<Backend>)[] = [];
+    if (await postgresReachable()) backends.push(openPostgresBackend);
+    else process.stdout.write('\nPostgres not reachable: the postgres lines are skipped (set BENCH_DATABASE_URL)\n');
+    backends.push(openEmbeddedBackend);
+    for (const open of backends) {
+      const backend = await open();
+      try {
+        const embedded = backend.name === 'embedded';
+        print(
+          await storeBench(backend, {
+            singleAppends: q ? 200 : embedded ? 2_000 : 3_000,
+            httpCommands: q ? 100 : 1_000,
+            batches: q ? 5 : 30,
+            scanEvents: q ? 5_000 : 50_000,
+          }),
+        );
+      } finally {
+        await backend.close();
+      }
+    }
+  }
+  if (wants('memory')) print(await memoryBench(q ? 5_000 : 100_000));
+  if (options.markdown) process.stdout.write(`\n${sections.map(renderMarkdown).join('\n\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
