@@ -29,7 +29,8 @@ const NAMES = ['r', 'alpha', 's', 'beta'] as const;
  * ln of one of the two terms of A₀: ₂F₁(r+s+x, b; r+s+x+1; z) / (max(α,β) + τ)^(r+s+x), where
  * z = |α−β| / (max(α,β)+τ), b = s+1 when α ≥ β and r+x otherwise. Euler's transformation
  * ₂F₁(a,b;c;z) = (1−z)^(c−a−b) ₂F₁(c−a, c−b; c; z) turns it into a ₂F₁(1, ·; r+s+x+1; z) that
- * stays near 1, where the original grows like (1−z)^−(r+x) and overflows for heavy buyers.
+ * stays near 1, where the original of the α < β branch grows like (1−z)^−(r+x) and overflows for
+ * heavy buyers.
  */
 function logA0Term(params: ParetoNbdParams, x: number, tau: number): number {
   const { r, alpha, s, beta } = params;

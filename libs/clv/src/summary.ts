@@ -9,10 +9,10 @@
  * - frequency = number of distinct purchase days after the first one, up to and including the
  *   as-of day.
  * - recency = days from the first purchase day to the last purchase day (0 when frequency = 0).
- * - T = days from the first purchase day to the as-of day. Both ends are day numbers, so a
- *   customer first seen on 1997-01-01 has T = 272 days (38.86 weeks) on 1997-09-30: T runs to the
- *   start of the as-of day, while purchases made during the as-of day still count (recency may
- *   equal T). This is what reproduces cdnow_customers_summary.csv.
+ * - T = days from the first purchase day to the as-of day. Equivalently, every event sits at the
+ *   end of its day and observation ends at the end of the as-of day: purchases made on the as-of
+ *   day count (recency may equal T), and a customer first seen on 1997-01-01 has T = 272 days
+ *   (38.86 weeks) on 1997-09-30. This is what reproduces cdnow_customers_summary.csv.
  * - weeks = days / 7, unrounded.
  * - monetaryValue = mean of the day totals of the repeat days (the first day excluded), 0 when
  *   frequency = 0. Amounts are averaged as given: the caller chooses the unit.
