@@ -1,18 +1,9 @@
 import type { Config } from 'jest';
 
 // One jest run covers units (*.spec.ts) and server suites (*.int-spec.ts).
-// Server suites decide for themselves whether to run (see libs/testing/servers.ts).
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-  },
-];
+// Server suites decide for themselves whether to run (see libs/testing/src/servers.ts).
+// ts-jest transpiles file by file (no type-check here: `npm run typecheck` does that once).
+const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
 
 const aliases = {
   '^@lifecycle/engine/(.*)$': '<rootDir>/apps/engine/src/$1',
@@ -26,7 +17,7 @@ const config: Config = {
   rootDir: '.',
   testEnvironment: 'node',
   testMatch: ['<rootDir>/{apps,libs,projections,test}/**/*.{spec,int-spec}.ts'],
-  transform: { '^.+\\.ts$': swc as never },
+  transform: { '^.+\\.ts$': tsJest as never },
   moduleNameMapper: aliases,
   setupFiles: ['reflect-metadata'],
   testTimeout: 60_000,

@@ -58,7 +58,7 @@ export async function memoryBench(events: number): Promise<BenchSection> {
 
 async function startEngine(dataDir: string, key: string) {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/engine/src/main.ts'], {
+  const child = spawn(process.execPath, ['-r', './bin/register.js', 'apps/engine/src/main.ts'], {
     env: { ...process.env, LIFECYCLE_DATA_DIR: dataDir, PORT: String(port), LIFECYCLE_ADMIN_KEY: key, LOG_LEVEL: 'warn', DATABASE_URL: '' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

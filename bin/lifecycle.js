@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// The `lifecycle` command runs from the TypeScript sources through swc; no build step needed.
-const path = require('node:path');
-process.env.SWCRC = 'false';
-process.env.TS_NODE_PROJECT = process.env.TS_NODE_PROJECT || path.join(__dirname, '..', 'tsconfig.json');
-require('@swc-node/register');
+// The `lifecycle` command runs from the TypeScript sources; no build step needed.
+require('./register');
 require('../apps/cli/src/main.ts');

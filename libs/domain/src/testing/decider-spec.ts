@@ -1,5 +1,6 @@
 import { DomainError, type DomainErrorKind } from '../shared/domain-error';
 import type { Decider } from '../shared/message';
+import { stateSnapshot } from './state-snapshot';
 
 /**
  * Given/when/then for deciders, after Emmett's DeciderSpecification:
@@ -20,9 +21,9 @@ export const DeciderSpec = {
           when(command: C, whenContext: Ctx = context) {
             const run = (): readonly E[] => {
               const state = history.reduce(decider.evolve, decider.initialState());
-              const before = structuredClone(state);
+              const before = stateSnapshot(state);
               const decided = decider.decide(command, state, whenContext);
-              expect(state).toEqual(before);
+              expect(stateSnapshot(state)).toEqual(before);
               decided.reduce(decider.evolve, state);
               return decided;
             };
