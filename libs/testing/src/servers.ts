@@ -41,7 +41,6 @@ export function describeWithPostgres(name: string, body: () => void): void {
     });
     return;
   }
-  // eslint-disable-next-line no-console
   console.warn(`SKIPPED "${name}": Postgres is not reachable at ${postgresAdminUrl()} (${reason}). Set TEST_DATABASE_URL or start Postgres.`);
   describe.skip(name, body);
 }
