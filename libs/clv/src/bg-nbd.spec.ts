@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseCdnowMaster, parseCdnowSample } from '../test/cdnow-files';
 import {
   bgNbdConditionalExpectedPurchases,
@@ -10,9 +9,9 @@ import {
   type BgNbdParams,
 } from './bg-nbd';
 import { summarizeTransactions, type RepeatPurchaseHistory } from './summary';
+import { sharedDataFile } from '@lifecycle/testing/shared-data';
 
-const DATA = process.env.LIFECYCLE_DATA_DIR ?? join(__dirname, '../../../../shared/data');
-const read = (name: string) => readFileSync(join(DATA, name), 'utf8');
+const read = (name: string) => readFileSync(sharedDataFile(name), 'utf8');
 
 /**
  * The 2,357-customer CDNOW calibration summary (weeks, calibration ends 1997-09-30), built from

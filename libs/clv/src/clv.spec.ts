@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseCdnowSample } from '../test/cdnow-files';
 import { bgNbdConditionalExpectedPurchases, fitBgNbd } from './bg-nbd';
 import { customerLifetimeValue, DEFAULT_PERIODS_PER_MONTH } from './clv';
 import { fitGammaGamma, gammaGammaConditionalExpectedValue } from './gamma-gamma';
 import { fitParetoNbd, paretoNbdConditionalExpectedPurchases } from './pareto-nbd';
 import { summarizeTransactions } from './summary';
+import { sharedDataFile } from '@lifecycle/testing/shared-data';
 
-const DATA = process.env.LIFECYCLE_DATA_DIR ?? join(__dirname, '../../../../shared/data');
 
 describe('customerLifetimeValue', () => {
   it('telescopes to value × E[Y(horizon)] when nothing is discounted', () => {
@@ -38,7 +37,7 @@ describe('customerLifetimeValue', () => {
   });
 
   describe('on the CDNOW sample with BG/NBD or Pareto/NBD and gamma-gamma', () => {
-    const customers = summarizeTransactions(parseCdnowSample(readFileSync(join(DATA, 'CDNOW_sample.txt'), 'utf8')), {
+    const customers = summarizeTransactions(parseCdnowSample(readFileSync(sharedDataFile('CDNOW_sample.txt'), 'utf8')), {
       asOf: '1997-09-30',
       unit: 'weeks',
     });

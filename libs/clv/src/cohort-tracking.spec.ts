@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseCdnowSample } from '../test/cdnow-files';
 import { bgNbdExpectedPurchases, fitBgNbd } from './bg-nbd';
 import { expectedCohortRepeatPurchases } from './cohort-tracking';
 import { fitParetoNbd, paretoNbdExpectedPurchases } from './pareto-nbd';
 import { summarizeTransactions } from './summary';
+import { sharedDataFile } from '@lifecycle/testing/shared-data';
 
-const DATA = process.env.LIFECYCLE_DATA_DIR ?? join(__dirname, '../../../../shared/data');
 
 describe('expectedCohortRepeatPurchases', () => {
   it('adds each customer’s E[X] from his own acquisition time, nothing before it', () => {
@@ -24,7 +23,7 @@ describe('expectedCohortRepeatPurchases', () => {
   // 1997-01-01 00:00 with every event at the end of its day, so the calibration ends at week 39,
   // the holdout at week 78, and a customer with age T at the calibration end was acquired at 39 − T.
   describe('on the CDNOW sample', () => {
-    const transactions = parseCdnowSample(readFileSync(join(DATA, 'CDNOW_sample.txt'), 'utf8'));
+    const transactions = parseCdnowSample(readFileSync(sharedDataFile('CDNOW_sample.txt'), 'utf8'));
     const calibration = summarizeTransactions(transactions, { asOf: '1997-09-30', unit: 'weeks' });
     const wholePeriod = summarizeTransactions(transactions, { asOf: '1998-06-30', unit: 'weeks' });
     const actualByWeek39 = calibration.reduce((sum, c) => sum + c.frequency, 0);

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseCdnowSample, parseNumericCsv } from '../test/cdnow-files';
 import {
   fitGammaGamma,
@@ -9,9 +8,9 @@ import {
   type GammaGammaParams,
 } from './gamma-gamma';
 import { summarizeTransactions } from './summary';
+import { sharedDataFile } from '@lifecycle/testing/shared-data';
 
-const DATA = process.env.LIFECYCLE_DATA_DIR ?? join(__dirname, '../../../../shared/data');
-const read = (name: string) => readFileSync(join(DATA, name), 'utf8');
+const read = (name: string) => readFileSync(sharedDataFile(name), 'utf8');
 
 function expectToPublishedPrecision(actual: number, published: number, decimals: number) {
   expect(Math.abs(actual - published)).toBeLessThanOrEqual(0.5 * 10 ** -decimals + 1e-12);

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseCdnowSample, parseNumericCsv } from '../test/cdnow-files';
 import { summarizeTransactions, utcDayNumber, type Transaction } from './summary';
+import { sharedDataFile } from '@lifecycle/testing/shared-data';
 
-const DATA = process.env.LIFECYCLE_DATA_DIR ?? join(__dirname, '../../../../shared/data');
-const read = (name: string) => readFileSync(join(DATA, name), 'utf8');
+const read = (name: string) => readFileSync(sharedDataFile(name), 'utf8');
 
 describe('summarizeTransactions', () => {
   const tx = (customerId: string, at: string, amount: number): Transaction => ({ customerId, at, amount });

@@ -1,2 +1,3 @@
 export * from './servers';
 export * from './kafka';
+export * from './shared-data';
