@@ -1,4 +1,6 @@
 import type { Command } from '../shared/message';
+import type { LoyaltyCommand } from '../loyalty/loyalty.commands';
+import type { ReferrerFacts } from '../loyalty/referral';
 import type { InteractionKind, PurchaseItem, SealedPersonalData } from './customer.events';
 
 export type RegisterCustomer = Command<
@@ -10,6 +12,11 @@ export type RegisterCustomer = Command<
     referrerId?: string;
     /** Sealed by the engine before the command reaches the domain. */
     personal?: SealedPersonalData;
+    /**
+     * Looked up by the engine in the referrer's stream(s). When given, an unknown referrer or a
+     * referral cycle is refused at once (422); when not, the referral is declined at settlement.
+     */
+    referrer?: ReferrerFacts;
   }
 >;
 
@@ -24,6 +31,8 @@ export type RecordPurchase = Command<
     items?: readonly PurchaseItem[];
     paymentMethod?: string;
     couponCode?: string;
+    /** An engine-issued coupon to redeem with this order (needs the loyalty rules). */
+    couponId?: string;
   }
 >;
 
@@ -55,4 +64,5 @@ export type RecordInteraction = Command<
 
 export type EraseCustomer = Command<'EraseCustomer', { customerId: string }>;
 
-export type CustomerCommand = RegisterCustomer | RecordPurchase | RefundPurchase | RecordInteraction | EraseCustomer;
+/** Every command the customer decider takes, loyalty ones included. */
+export type CustomerCommand = RegisterCustomer | RecordPurchase | RefundPurchase | RecordInteraction | EraseCustomer | LoyaltyCommand;

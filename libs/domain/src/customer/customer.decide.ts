@@ -7,10 +7,16 @@ import type {
   CustomerCommand, EraseCustomer, RecordInteraction, RecordPurchase, RefundPurchase, RegisterCustomer,
 } from './customer.commands';
 import {
-  type CustomerEvent, type CustomerRegistered, IMPLICIT_CHANNEL, INTERACTION_KINDS, type InteractionKind,
+  type CustomerEvent, type CustomerRegistered, type CustomerStreamEvent, IMPLICIT_CHANNEL, INTERACTION_KINDS, type InteractionKind,
   type InteractionRecorded, type PurchaseItem, type PurchaseRecorded, type SealedPersonalData,
 } from './customer.events';
 import { type CustomerState, evolve, initialState, orderDigest, registrationDigest } from './customer.state';
+import { StreamMismatchError } from './stream-mismatch-error';
+import { decideLoyalty, isPurchaseRecorded, isPurchaseRefunded, loyaltyOnPurchase, loyaltyOnRefund } from '../loyalty/loyalty.decide';
+import { checkReferrer } from '../loyalty/referral';
+import { requireRules } from '../loyalty/rules-missing-error';
+
+export { StreamMismatchError };
 
 /**
  * The customer decider. Every command follows the same order:
@@ -19,8 +25,10 @@ import { type CustomerState, evolve, initialState, orderDigest, registrationDige
  *     the state, as the first time), different facts are a conflict;
  *  3. only then the rules for new facts (erasure, currency, refundable amount...). Rules may change
  *     over time; a fact once recorded stays answerable.
+ * With loyalty rules in the context, a new purchase also redeems its coupon, earns points and may
+ * upgrade the tier; a new refund claws points back and may release the coupon.
  */
-export const decide = (command: CustomerCommand, state: CustomerState, context: DecisionContext): readonly CustomerEvent[] => {
+export const decide = (command: CustomerCommand, state: CustomerState, context: DecisionContext): readonly CustomerStreamEvent[] => {
   const customerId = requireId(command.data.customerId, 'customerId');
   if (state.customerId !== undefined && state.customerId !== customerId) {
     throw new StreamMismatchError(customerId, state.customerId);
@@ -29,13 +37,20 @@ export const decide = (command: CustomerCommand, state: CustomerState, context: 
     case 'RegisterCustomer':
       return registerCustomer(command, state);
     case 'RecordPurchase':
-      return recordPurchase(command, state);
+      return withLoyalty(recordPurchase(command, state, context), state, context);
     case 'RefundPurchase':
-      return refundPurchase(command, state);
+      return withLoyalty(refundPurchase(command, state), state, context);
     case 'RecordInteraction':
       return recordInteraction(command, state);
     case 'EraseCustomer':
       return eraseCustomer(command, state, context);
+    case 'RedeemPoints':
+    case 'AdjustPoints':
+    case 'ExpirePoints':
+    case 'EvaluateTier':
+    case 'IssueCoupon':
+    case 'GrantBirthdayReward':
+      return decideLoyalty(command, state, context);
     default: {
       const unknown: never = command;
       throw rejected(ErrorCode.UNKNOWN_COMMAND, `unknown command ${(unknown as { type: unknown }).type}`, { field: 'type' });
@@ -43,16 +58,18 @@ export const decide = (command: CustomerCommand, state: CustomerState, context: 
   }
 };
 
-export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerState> = { initialState, evolve, decide };
+export const customerDecider: Decider<CustomerCommand, CustomerStreamEvent, CustomerState> = { initialState, evolve, decide };
 
-/** The engine folded one customer's stream and handed over another's command: a bug, not bad input. */
-export class StreamMismatchError extends Error {
-  readonly code = 'CUSTOMER.STREAM_MISMATCH';
-  constructor(readonly commandCustomerId: string, readonly stateCustomerId: string) {
-    super(`a command for customer ${commandCustomerId} was decided on the state of customer ${stateCustomerId}`);
-    this.name = 'StreamMismatchError';
-  }
-}
+/** The loyalty consequences of a new purchase or refund (nothing for a repeat, nothing without rules). */
+const withLoyalty = (decided: CustomerEvent[], state: CustomerState, context: DecisionContext): CustomerStreamEvent[] => {
+  const fact = decided.find((e) => isPurchaseRecorded(e) || isPurchaseRefunded(e));
+  if (!fact || !context.rules) return decided;
+  const after = decided.reduce(evolve, state);
+  const loyalty = isPurchaseRecorded(fact)
+    ? loyaltyOnPurchase(state, fact.data, after, context.rules)
+    : loyaltyOnRefund(state, fact.data as Extract<CustomerEvent, { type: 'PurchaseRefunded' }>['data'], after, context.rules);
+  return [...decided, ...loyalty];
+};
 
 const registerCustomer = ({ data }: RegisterCustomer, state: CustomerState): CustomerEvent[] => {
   const referrerId = data.referrerId == null ? undefined : requireId(data.referrerId, 'referrerId');
@@ -76,10 +93,11 @@ const registerCustomer = ({ data }: RegisterCustomer, state: CustomerState): Cus
   }
   // An implicit registration (a purchase came first) is completed by the first explicit one.
   refuseIfErased(state);
+  if (referrerId !== undefined && data.referrer != null) checkReferrer(data.customerId, referrerId, data.referrer);
   return [event];
 };
 
-const recordPurchase = ({ data }: RecordPurchase, state: CustomerState): CustomerEvent[] => {
+const recordPurchase = ({ data }: RecordPurchase, state: CustomerState, context: DecisionContext): CustomerEvent[] => {
   const orderId = requireId(data.orderId, 'orderId');
   if (!isMinorUnits(data.amount)) {
     throw rejected(ErrorCode.INVALID_AMOUNT, 'amount must be a non-negative integer number of minor units', { field: 'amount' });
@@ -95,8 +113,10 @@ const recordPurchase = ({ data }: RecordPurchase, state: CustomerState): Custome
       items: purchaseItems(data.items),
       paymentMethod: optionalText(data.paymentMethod, 'paymentMethod'),
       couponCode: optionalText(data.couponCode, 'couponCode'),
+      couponId: data.couponId == null ? undefined : requireId(data.couponId, 'couponId'),
     }),
   };
+  if (purchase.data.couponId !== undefined) requireRules(context, 'redeeming a coupon');
   const known = state.orders.get(orderId);
   if (known) {
     if (known.digest === orderDigest(purchase.data)) return [];

@@ -1,4 +1,5 @@
 import type { Event } from '../shared/message';
+import type { LoyaltyEvent } from '../loyalty/loyalty.events';
 
 /**
  * Personal data as it sits in the log: sealed (AES-256-GCM) with the customer's own key, which
@@ -47,7 +48,10 @@ export type PurchaseRecorded = Event<
     occurredAt: string;
     items?: readonly PurchaseItem[];
     paymentMethod?: string;
+    /** Free text from upstream (a shop's own campaign code); not checked. */
     couponCode?: string;
+    /** A coupon issued by this engine to this customer, redeemed by the order (see CouponRedeemed). */
+    couponId?: string;
   }
 >;
 
@@ -106,6 +110,9 @@ export const CUSTOMER_EVENT_TYPES: readonly CustomerEventType[] = [
   'CustomerErased',
 ];
 
-/** The customer stream will also carry loyalty events; this picks out the ones defined here. */
+/** Everything the customer stream carries: the customer's own events and the loyalty ones. */
+export type CustomerStreamEvent = CustomerEvent | LoyaltyEvent;
+
+/** The customer stream also carries loyalty events; this picks out the ones defined here. */
 export const isCustomerEvent = (event: { readonly type: string }): event is CustomerEvent =>
   (CUSTOMER_EVENT_TYPES as readonly string[]).includes(event.type);

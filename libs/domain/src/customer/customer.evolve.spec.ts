@@ -107,10 +107,25 @@ describe('evolve and the views over its state', () => {
     expect([evt.registered(), evt.erased(), { type: 'PointsEarned' }, { type: '$metadata' }].map(isCustomerEvent)).toEqual([true, true, false, false]);
   });
 
-  it('leaves events of other modules sharing the stream (loyalty) alone', () => {
+  it('leaves event types nobody here knows alone', () => {
     const state = fold([evt.registered(), evt.purchased()]);
-    const pointsEarned = { type: 'PointsEarned', data: { customerId: CUSTOMER, points: 50 } } as unknown as CustomerEvent;
-    expect(evolve(state, pointsEarned)).toBe(state);
+    const foreign = { type: 'WinbackStarted', data: { customerId: CUSTOMER } } as unknown as CustomerEvent;
+    expect(evolve(state, foreign)).toBe(state);
+  });
+
+  it('folds loyalty events into the loyalty part only, leaving the profile as it was', () => {
+    const state = fold([evt.registered(), evt.purchased()]);
+    const earned = {
+      type: 'PointsEarned',
+      data: {
+        customerId: CUSTOMER, lotId: 'order:o-1', source: 'purchase', orderId: 'o-1', points: 50, debtRepaid: 0, earnedAt: '2024-02-01T10:00:00.000Z',
+        expiry: { kind: 'at', expiresAt: '2025-02-01T10:00:00.000Z' }, rules: ['base'], rulesVersion: 'v1',
+      },
+    } as const;
+    const after = evolve(state, earned);
+    expect(customerProfile(after)).toEqual(customerProfile(state));
+    expect(after.loyalty.ledger.balance).toBe(50);
+    expect(evolve(after, earned)).toBe(after);
   });
 
   it('never changes the state it is given', () => {

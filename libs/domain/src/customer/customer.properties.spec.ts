@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DomainError } from '../shared/domain-error';
 import { CUSTOMER, NOW } from '../testing/customer-fixtures';
 import type { CustomerCommand } from './customer.commands';
-import { type CustomerEvent, INTERACTION_KINDS } from './customer.events';
+import { type CustomerStreamEvent, INTERACTION_KINDS } from './customer.events';
 import { decide } from './customer.decide';
 import { evolve, initialState } from './customer.state';
 import { customerProfile, orderOf } from './customer.views';
@@ -44,7 +44,7 @@ const command: fc.Arbitrary<CustomerCommand> = fc.oneof(
 /** Runs the commands as the engine would, keeping what was accepted and what was decided. */
 const run = (commands: readonly CustomerCommand[]) => {
   let state = initialState();
-  const events: CustomerEvent[] = [];
+  const events: CustomerStreamEvent[] = [];
   const accepted: CustomerCommand[] = [];
   for (const c of commands) {
     try {

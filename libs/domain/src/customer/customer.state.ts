@@ -1,7 +1,9 @@
 import { digestOf } from '../shared/digest';
+import { isLoyaltyEvent } from '../loyalty/loyalty.events';
+import { evolveLoyalty, initialLoyalty, type LoyaltyState } from '../loyalty/loyalty.state';
 import { PersistentMap } from '../shared/persistent-map';
 import {
-  type CustomerErased, type CustomerEvent, type CustomerRegistered, INTERACTION_KINDS, type InteractionKind,
+  type CustomerErased, type CustomerRegistered, type CustomerStreamEvent, INTERACTION_KINDS, type InteractionKind,
   type InteractionRecorded, type PurchaseRecorded, type PurchaseRefunded, type SealedPersonalData,
 } from './customer.events';
 
@@ -63,6 +65,8 @@ export interface CustomerState {
   readonly interactionCounts: Readonly<Record<InteractionKind, number>>;
   readonly lastInteractionAt?: string;
   readonly erasedAt?: string;
+  /** Points, tier, coupons, referral, birthdays (libs/domain/src/loyalty). */
+  readonly loyalty: LoyaltyState;
 }
 
 export const initialState = (): CustomerState => ({
@@ -74,6 +78,7 @@ export const initialState = (): CustomerState => ({
   refundedAmount: 0,
   fullyRefundedOrders: 0,
   interactionCounts: Object.fromEntries(INTERACTION_KINDS.map((kind) => [kind, 0])) as Record<InteractionKind, number>,
+  loyalty: initialLoyalty(),
 });
 
 // Digests are computed from event data, in decide (on the event it would emit) and in evolve (on the
@@ -89,15 +94,20 @@ export const orderDigest = (d: PurchaseRecorded['data']): string =>
     d.paymentMethod ?? null,
     d.couponCode ?? null,
     (d.items ?? []).map((i) => [i.sku, i.category ?? null, i.quantity, i.amount]),
+    d.couponId ?? null,
   ]);
 
 /**
  * Total over every event, so that a stream can be replayed whatever it holds: a repeated upstream
  * id keeps the first record (the log should never hold one, but a replay must not double-count),
- * and event types from other modules sharing the stream (loyalty) leave the state as it is.
+ * loyalty events go to the loyalty part, and event types nobody here knows leave the state as it is.
  */
-export const evolve = (state: CustomerState, event: CustomerEvent): CustomerState => {
+export const evolve = (state: CustomerState, event: CustomerStreamEvent): CustomerState => {
   const withId = state.customerId === undefined ? { ...state, customerId: event.data.customerId } : state;
+  if (isLoyaltyEvent(event)) {
+    const loyalty = evolveLoyalty(state.loyalty, event);
+    return loyalty === state.loyalty ? state : { ...withId, loyalty };
+  }
   switch (event.type) {
     case 'CustomerRegistered':
       return registered(withId, event.data);

@@ -1,12 +1,15 @@
-import type { CustomerEvent } from './customer.events';
+import { isLoyaltyEvent, loyaltyKeyOf } from '../loyalty/loyalty.events';
+import type { CustomerStreamEvent } from './customer.events';
 
 /**
  * The upstream fact an event records, unique within its customer stream. The engine derives the
  * event id from it (uuid v5 of stream + key), so a redelivered message maps onto the event already
  * in the log instead of a second copy. A customer has at most one implicit and one explicit
- * registration and one erasure, so those keys need no id.
+ * registration and one erasure, so those keys need no id. Loyalty events are keyed by what made
+ * them (order, refund, redemption, lot and expiry instant, review instant...).
  */
-export const upstreamKeyOf = (event: CustomerEvent): string => {
+export const upstreamKeyOf = (event: CustomerStreamEvent): string => {
+  if (isLoyaltyEvent(event)) return loyaltyKeyOf(event);
   switch (event.type) {
     case 'CustomerRegistered':
       return event.data.implicit ? 'registration:implicit' : 'registration:explicit';

@@ -1,0 +1,184 @@
+import { PersistentMap } from '../shared/persistent-map';
+import { canonicalInstant, parseInstant } from '../shared/instant';
+import type { CustomerState } from '../customer/customer.state';
+import { addMonths } from './calendar';
+import type { TierChanged, TierFigures, TierRetained } from './loyalty.events';
+import { type LoyaltyRules, type TierLevel, tierLevelOf } from './loyalty-rules';
+import { definedOnly } from './points-ledger';
+
+/**
+ * Member tiers by rolling net spend (and order count, as configured). A purchase that crosses a
+ * threshold upgrades at once; only the periodic review (EvaluateTier) moves a tier down, and then
+ * exactly to what the rolling window earns, never lower.
+ */
+export interface TierState {
+  /** Undefined: the lowest level, where everyone starts. */
+  readonly name?: string;
+  readonly since?: string;
+  /** Absent on the lowest level: nothing to review. */
+  readonly nextReviewAt?: string;
+  /** Every change, oldest first (few), for views as of a past instant. */
+  readonly history: readonly { readonly at: string; readonly name: string }[];
+  readonly triggers: PersistentMap<true>;
+}
+
+export const initialTier = (): TierState => ({ history: [], triggers: PersistentMap.empty() });
+
+export const evolveTier = (tier: TierState, event: TierChanged | TierRetained): TierState => {
+  const d = event.data;
+  if (tier.triggers.has(d.trigger)) return tier;
+  const triggers = tier.triggers.set(d.trigger, true);
+  if (event.type === 'TierRetained') return { ...tier, triggers, nextReviewAt: event.data.nextReviewAt };
+  const c = event.data;
+  return definedOnly({
+    ...tier, triggers, name: c.to, since: c.changedAt, nextReviewAt: c.nextReviewAt, history: [...tier.history, { at: c.changedAt, name: c.to }],
+  });
+};
+
+/** The rolling window's figures, without the threshold. */
+export type RollingFigures = Omit<TierFigures, 'minSpend' | 'minOrders'>;
+
+/**
+ * Net spend over (asOf - windowMonths, asOf]: purchases in the window minus refunds made in the
+ * window (never below 0). Orders: those in the window not fully refunded by asOf.
+ */
+export const rollingFigures = (state: CustomerState, asOfMs: number, rules: LoyaltyRules): RollingFigures => {
+  const windowTo = canonicalInstant(asOfMs);
+  const windowFrom = canonicalInstant(addMonths(asOfMs, -rules.tierPolicy.windowMonths));
+  const inWindow = (at: string) => at > windowFrom && at <= windowTo;
+  let spend = 0;
+  const refundedBy = new Map<string, number>();
+  for (const refund of state.refunds.values()) {
+    if (refund.occurredAt > windowTo) continue;
+    refundedBy.set(refund.orderId, (refundedBy.get(refund.orderId) ?? 0) + refund.amount);
+    if (inWindow(refund.occurredAt)) spend -= refund.amount;
+  }
+  let orders = 0;
+  for (const order of state.orders.values()) {
+    if (!inWindow(order.occurredAt)) continue;
+    spend += order.amount;
+    if (order.amount === 0 || (refundedBy.get(order.orderId) ?? 0) < order.amount) orders++;
+  }
+  return {
+    windowFrom, windowTo, currency: state.currency ?? rules.defaultCurrency, netSpend: Math.max(0, spend), orders,
+    qualifyBy: rules.tierPolicy.qualifyBy,
+  };
+};
+
+const meets = (level: TierLevel, f: RollingFigures): boolean => {
+  const spend = f.netSpend >= (level.minSpend[f.currency] ?? Infinity);
+  const orders = level.minOrders !== undefined && f.orders >= level.minOrders;
+  switch (f.qualifyBy) {
+    case 'spend':
+      return spend;
+    case 'spend-and-orders':
+      return spend && (level.minOrders === undefined || orders);
+    case 'spend-or-orders':
+      return spend || orders;
+  }
+};
+
+/** The highest level the figures reach (the first level is always reached). */
+export const qualifiedLevel = (f: RollingFigures, rules: LoyaltyRules): { readonly index: number; readonly figures: TierFigures } => {
+  let index = 0;
+  rules.tiers.forEach((level, i) => {
+    if (i > 0 && meets(level, f)) index = i;
+  });
+  const level = rules.tiers[index]!;
+  return { index, figures: definedOnly({ ...f, minSpend: level.minSpend[f.currency] ?? 0, minOrders: level.minOrders }) };
+};
+
+/**
+ * After a purchase: an upgrade when the window ending at the latest purchase reaches a higher level.
+ * The purchase itself earned at the tier held before it.
+ */
+export const upgradeOnPurchase = (after: CustomerState, orderId: string, rules: LoyaltyRules): TierChanged | undefined => {
+  const asOfMs = parseInstant(after.lastPurchaseAt)!;
+  const current = tierLevelOf(rules, after.loyalty.tier.name);
+  const { index, figures } = qualifiedLevel(rollingFigures(after, asOfMs, rules), rules);
+  if (index <= current.index) return undefined;
+  return {
+    type: 'TierChanged',
+    data: {
+      customerId: after.customerId!, from: current.level.name, to: rules.tiers[index]!.name, reason: 'upgrade', trigger: `order:${orderId}`,
+      changedAt: canonicalInstant(asOfMs), figures, nextReviewAt: canonicalInstant(addMonths(asOfMs, rules.tierPolicy.reviewPeriodMonths)),
+      rulesVersion: rules.version,
+    },
+  };
+};
+
+/** The periodic review, due at `nextReviewAt`; nothing before it (cheap and idempotent). */
+export const reviewTier = (state: CustomerState, asOfMs: number, rules: LoyaltyRules): (TierChanged | TierRetained)[] => {
+  const tier = state.loyalty.tier;
+  if (tier.nextReviewAt === undefined || tier.since === undefined || asOfMs < parseInstant(tier.nextReviewAt)!) return [];
+  const current = tierLevelOf(rules, tier.name);
+  const { index, figures } = qualifiedLevel(rollingFigures(state, asOfMs, rules), rules);
+  const trigger = `review:${tier.nextReviewAt}`;
+  const period = rules.tierPolicy.reviewPeriodMonths;
+  const asOf = canonicalInstant(asOfMs);
+  if (index === current.index) {
+    // The review schedule stays anchored on `since`, so that month ends do not drift (Jan 31, Feb 28, Mar 28...).
+    const sinceMs = parseInstant(tier.since)!;
+    let k = 1;
+    while (addMonths(sinceMs, k * period) <= asOfMs) k++;
+    return [{
+      type: 'TierRetained',
+      data: {
+        customerId: state.customerId!, tier: current.level.name, trigger, reviewedAt: asOf, figures,
+        nextReviewAt: canonicalInstant(addMonths(sinceMs, k * period)), rulesVersion: rules.version,
+      },
+    }];
+  }
+  return [{
+    type: 'TierChanged',
+    data: definedOnly({
+      customerId: state.customerId!, from: current.level.name, to: rules.tiers[index]!.name, reason: 'review' as const, trigger,
+      changedAt: asOf, figures, nextReviewAt: index > 0 ? canonicalInstant(addMonths(asOfMs, period)) : undefined, rulesVersion: rules.version,
+    }),
+  }];
+};
+
+export interface TierView {
+  readonly asOf: string;
+  readonly tier: string;
+  readonly since?: string;
+  readonly pointsMultiplier: number;
+  readonly discountPercent: number;
+  readonly nextReviewAt?: string;
+  readonly rolling: RollingFigures;
+  /** Absent at the top level. Needed amounts are 0 once reached. */
+  readonly next?: {
+    readonly tier: string;
+    readonly minSpend: number;
+    readonly spendNeeded: number;
+    readonly minOrders?: number;
+    readonly ordersNeeded?: number;
+  };
+}
+
+/** The tier held at `asOf` (from the recorded changes), and how far the rolling figures are from the next level. */
+export const tierView = (state: CustomerState, asOfMs: number, rules: LoyaltyRules): TierView => {
+  const asOf = canonicalInstant(asOfMs);
+  const held = [...state.loyalty.tier.history].reverse().find((step) => step.at <= asOf);
+  const { level, index } = tierLevelOf(rules, held?.name);
+  const rolling = rollingFigures(state, asOfMs, rules);
+  const nextLevel = rules.tiers[index + 1];
+  const isCurrent = held !== undefined && held === state.loyalty.tier.history[state.loyalty.tier.history.length - 1];
+  const countsOrders = rules.tierPolicy.qualifyBy !== 'spend' && nextLevel?.minOrders !== undefined;
+  return definedOnly({
+    asOf,
+    tier: level.name,
+    since: held?.at ?? state.registeredAt,
+    pointsMultiplier: level.pointsMultiplier,
+    discountPercent: level.discountPercent,
+    nextReviewAt: isCurrent ? state.loyalty.tier.nextReviewAt : undefined,
+    rolling,
+    next: nextLevel && definedOnly({
+      tier: nextLevel.name,
+      minSpend: nextLevel.minSpend[rolling.currency] ?? 0,
+      spendNeeded: Math.max(0, (nextLevel.minSpend[rolling.currency] ?? 0) - rolling.netSpend),
+      minOrders: countsOrders ? nextLevel.minOrders : undefined,
+      ordersNeeded: countsOrders ? Math.max(0, nextLevel.minOrders! - rolling.orders) : undefined,
+    }),
+  });
+};
