@@ -18,3 +18,18 @@ export { customerDecider, decide, StreamMismatchError } from './customer/custome
 export * from './customer/customer.views';
 export * from './customer/customer-stream-id';
 export { upstreamKeyOf } from './customer/upstream-key';
+
+// Loyalty: rules as data, events and commands on the customer stream, and the reads the engine serves.
+export * from './loyalty/loyalty-rules';
+export * from './loyalty/loyalty.events';
+export * from './loyalty/loyalty.commands';
+export type { LotExpiry } from './loyalty/lot-expiry';
+export type { LoyaltyState } from './loyalty/loyalty.state';
+export type { Lot, PointsMovement, MovementKind, LedgerTotals } from './loyalty/points-ledger';
+export { LoyaltyRulesMissingError } from './loyalty/rules-missing-error';
+export { settleReferral, type ReferralSettlement, type ReferrerFacts } from './loyalty/referral';
+export { pointsView, pointsHistory, type PointsView, type LotView, type PointsHistoryEntry } from './loyalty/points.views';
+export { tierView, type TierView, type RollingFigures } from './loyalty/tiers';
+export * from './loyalty/liability';
+export * from './loyalty/due-work';
+export { isTimeZone } from './loyalty/calendar';

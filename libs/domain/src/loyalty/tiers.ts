@@ -5,6 +5,7 @@ import { addMonths } from './calendar';
 import type { TierChanged, TierFigures, TierRetained } from './loyalty.events';
 import { type LoyaltyRules, type TierLevel, tierLevelOf } from './loyalty-rules';
 import { definedOnly } from './points-ledger';
+import { requireAsOf } from './points.views';
 
 /**
  * Member tiers by rolling net spend (and order count, as configured). A purchase that crosses a
@@ -157,7 +158,8 @@ export interface TierView {
 }
 
 /** The tier held at `asOf` (from the recorded changes), and how far the rolling figures are from the next level. */
-export const tierView = (state: CustomerState, asOfMs: number, rules: LoyaltyRules): TierView => {
+export const tierView = (state: CustomerState, asOfInstant: string, rules: LoyaltyRules): TierView => {
+  const asOfMs = requireAsOf(asOfInstant);
   const asOf = canonicalInstant(asOfMs);
   const held = [...state.loyalty.tier.history].reverse().find((step) => step.at <= asOf);
   const { level, index } = tierLevelOf(rules, held?.name);

@@ -34,6 +34,10 @@ export const DeciderSpec = {
               thenNothingHappens(): void {
                 expect(run()).toEqual([]);
               },
+              /** The decided events, for specs that look at a part of them. */
+              events(): readonly E[] {
+                return run();
+              },
               thenThrows(code: string, kind?: DomainErrorKind): DomainError {
                 let thrown: unknown;
                 try {
