@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdir } from 'node:fs/promises';
 import { PGlite, type Results } from '@electric-sql/pglite';
 
 export class EmbeddedDatabaseClosedError extends Error {
@@ -43,6 +44,8 @@ export class EmbeddedDatabase {
 
   /** `dataDir`: directory of the database files, created if missing; in memory when omitted (tests). */
   static async open(dataDir?: string): Promise<EmbeddedDatabase> {
+    // PGlite creates the last directory only; './data' itself may not exist on a first start.
+    if (dataDir !== undefined && !dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
     const pglite = await PGlite.create(dataDir);
     return new EmbeddedDatabase(pglite, dataDir);
   }

@@ -4,18 +4,20 @@ import { eventIdFor } from '../event-id';
 import { EVENT_STORE_MIGRATIONS, migrateEventStore } from '../sql/event-store.migrations';
 import { EVENTS_TABLE, MIGRATIONS_TABLE, STREAMS_TABLE } from '../sql/event-store-tables';
 import { eventStoreContract } from '../testing/event-store.contract';
+import { openOwnedPool } from './owned-pool';
 import { pgPoolSqlClient } from './pg-pool-sql-client';
 import { connectPostgresEventStore, createPostgresEventStore } from './postgres-event-store';
 
 describeWithPostgres('Postgres event store', () => {
   let database: { url: string; drop: () => Promise<void> };
   let pool: Pool;
+  let closePool: () => Promise<void>;
   beforeAll(async () => {
     database = await createTestDatabase('le_event_store');
-    pool = new Pool({ connectionString: database.url, max: 8 });
+    ({ pool, close: closePool } = openOwnedPool(database.url, 8));
   });
   afterAll(async () => {
-    await pool.end();
+    await closePool();
     await database.drop();
   });
 
@@ -28,7 +30,8 @@ describeWithPostgres('Postgres event store', () => {
   describe('migrations', () => {
     it('several processes starting at once apply each migration exactly once', async () => {
       const fresh = await createTestDatabase('le_event_store_migrate');
-      const pools = [0, 1, 2, 3].map(() => new Pool({ connectionString: fresh.url, max: 1 }));
+      const opened = [0, 1, 2, 3].map(() => openOwnedPool(fresh.url, 1));
+      const pools = opened.map((o) => o.pool);
       try {
         const applied = await Promise.all(pools.map((p) => migrateEventStore(pgPoolSqlClient(p))));
         const versions = EVENT_STORE_MIGRATIONS.map((m) => m.version);
@@ -38,7 +41,7 @@ describeWithPostgres('Postgres event store', () => {
         expect(rows.rows.map((r) => r.version)).toEqual(versions);
         expect(await migrateEventStore(pgPoolSqlClient(pools[1]!))).toEqual([]);
       } finally {
-        await Promise.all(pools.map((p) => p.end()));
+        await Promise.all(opened.map((o) => o.close()));
         await fresh.drop();
       }
     });

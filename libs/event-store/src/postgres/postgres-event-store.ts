@@ -1,6 +1,7 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { EventStore } from '../event-store';
 import { openSqlEventStore, SqlEventStoreOptions } from '../sql/sql-event-store';
+import { openOwnedPool } from './owned-pool';
 import { pgPoolSqlClient } from './pg-pool-sql-client';
 
 /** The SQL event store on Postgres. The caller owns the pool: closing the store leaves it open. */
@@ -10,11 +11,11 @@ export function createPostgresEventStore(pool: Pool, options: SqlEventStoreOptio
 
 /** Same, on a pool of its own (from `DATABASE_URL`); closing the store ends the pool. */
 export async function connectPostgresEventStore(connectionString: string, options: SqlEventStoreOptions = {}): Promise<EventStore> {
-  const pool = new Pool({ connectionString });
+  const { pool, close } = openOwnedPool(connectionString);
   try {
-    return await openSqlEventStore(pgPoolSqlClient(pool), options, () => pool.end());
+    return await openSqlEventStore(pgPoolSqlClient(pool), options, close);
   } catch (error) {
-    await pool.end();
+    await close();
     throw error;
   }
 }
