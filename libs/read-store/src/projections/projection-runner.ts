@@ -1,0 +1,449 @@
+import type { DataSource } from 'typeorm';
+import { comparePositions, type EventStore, type LogPosition, type RecordedEvent, START, type Subscription } from '@lifecycle/event-store';
+import { eventsTableLag } from './events-behind.sql';
+import { assertValidDefinition, codeOf, messageOf, type ProjectionDefinition, ProjectionEventError } from './projection';
+import type { RecordedProjectionError } from './projection-checkpoint.entity';
+import {
+  activateIfNoneActive, activeVersionOf, advanceCheckpoint, deleteCheckpoint, ensureCheckpoint, markCaughtUp, markFailed,
+  markRetrying, resetCheckpoint, switchActiveVersion,
+} from './projection-checkpoints.sql';
+import { RateWindow } from './rate-window';
+
+export const DEFAULT_PROJECTION_BATCH_SIZE = 1000;
+
+export interface ProjectionRunnerOptions {
+  readonly dataSource: DataSource;
+  readonly eventStore: EventStore;
+  /** Several versions of one projection may run at once; each has its own checkpoint and rows. */
+  readonly projections: readonly ProjectionDefinition[];
+  /** Events read per subscription batch; one transaction per projection per batch. */
+  readonly batchSize?: number;
+  /**
+   * When the newest registered version of a projection has caught up with the log and is not the
+   * one served, switch to it (default true). Off, a new version is built and waits for `switchTo`.
+   */
+  readonly switchWhenCaughtUp?: boolean;
+  /** Lag in events after a checkpoint; default: counted in the event store's table. null: unknown. */
+  readonly eventsBehind?: ((after: LogPosition) => Promise<number>) | null;
+  /** Monotonic milliseconds, for throughput only. */
+  readonly clock?: () => number;
+}
+
+export type ProjectionState = 'idle' | 'catching-up' | 'live' | 'failed' | 'stopped';
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly version: number;
+  readonly active: boolean;
+  readonly state: ProjectionState;
+  /** Exclusive: the last event applied. */
+  readonly checkpoint: LogPosition;
+  /** Events visible in the log after the checkpoint (capped); null when it cannot be counted. */
+  readonly eventsBehind: number | null;
+  /** Events read past (handled or not) by this runner since it started this version. */
+  readonly eventsProcessed: number;
+  readonly eventsPerSecond: number;
+  readonly lastError: (RecordedProjectionError & { readonly at: string }) | null;
+}
+
+export class UnknownProjectionError extends Error {
+  readonly code = 'PROJECTION.UNKNOWN';
+  constructor(readonly projection: string, readonly version?: number) {
+    super(`no projection ${projection}${version === undefined ? '' : ` v${version}`} is registered with this runner`);
+    this.name = 'UnknownProjectionError';
+  }
+}
+
+export class ProjectionFailedError extends Error {
+  readonly code = 'PROJECTION.FAILED';
+  constructor(readonly projection: string, readonly version: number, reason = 'see its status') {
+    super(`projection ${projection} v${version} has failed: ${reason}`);
+    this.name = 'ProjectionFailedError';
+  }
+}
+
+export class RunnerStateError extends Error {
+  readonly code = 'PROJECTION.RUNNER_STATE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunnerStateError';
+  }
+}
+
+/** One projection version as this runner drives it. */
+class Track {
+  readonly handles: ReadonlySet<string>;
+  checkpoint: LogPosition = START;
+  state: ProjectionState = 'idle';
+  active = false;
+  caughtUp = false;
+  processed = 0;
+  lastError: ProjectionStatus['lastError'] = null;
+  group: Group | undefined;
+  /** The batch being applied right now, so that a rebuild can wait for it. */
+  inFlight: Promise<unknown> = Promise.resolve();
+  readonly rate: RateWindow;
+  private caughtUpWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private positionWaiters: { target: LogPosition; resolve: () => void; reject: (error: unknown) => void }[] = [];
+
+  constructor(readonly definition: ProjectionDefinition, clock: () => number) {
+    this.handles = new Set(definition.handles);
+    this.rate = new RateWindow(clock);
+  }
+
+  get name(): string {
+    return this.definition.name;
+  }
+  get version(): number {
+    return this.definition.version;
+  }
+
+  whenCaughtUp(): Promise<void> {
+    if (this.state === 'live') return Promise.resolve();
+    if (this.state === 'failed') return Promise.reject(new ProjectionFailedError(this.name, this.version, this.lastError?.message));
+    if (this.state === 'stopped') return Promise.reject(new RunnerStateError('the projection runner was stopped'));
+    return new Promise((resolve, reject) => this.caughtUpWaiters.push({ resolve, reject }));
+  }
+
+  settleWaiters(error?: unknown): void {
+    for (const waiter of this.caughtUpWaiters.splice(0)) {
+      if (error === undefined) waiter.resolve();
+      else waiter.reject(error);
+    }
+  }
+
+  /** Resolves once the checkpoint has reached `target`; rejects if the track fails or stops first. */
+  reach(target: LogPosition): Promise<void> {
+    if (comparePositions(this.checkpoint, target) >= 0) return Promise.resolve();
+    if (this.state === 'failed') return Promise.reject(new ProjectionFailedError(this.name, this.version, this.lastError?.message));
+    if (this.state === 'stopped') return Promise.reject(new RunnerStateError('the projection runner was stopped'));
+    return new Promise((resolve, reject) => this.positionWaiters.push({ target, resolve, reject }));
+  }
+
+  settlePositionWaiters(error?: unknown): void {
+    this.positionWaiters = this.positionWaiters.filter((waiter) => {
+      if (error !== undefined) waiter.reject(error);
+      else if (comparePositions(this.checkpoint, waiter.target) >= 0) waiter.resolve();
+      else return true;
+      return false;
+    });
+  }
+}
+
+/**
+ * Tracks that stand at the same checkpoint share one subscription, so a full rebuild of every
+ * projection reads the log once. A track leaves its group when it fails or is rebuilt; a track that
+ * starts again gets a group (a subscription) of its own.
+ */
+interface Group {
+  readonly tracks: Set<Track>;
+  subscription?: Subscription;
+}
+
+/**
+ * Runs projections on the global log. Per projection version: a checkpoint row, one transaction per
+ * batch that moves the checkpoint and writes the rows of that batch, a status (state, lag,
+ * throughput, last error). A projection that fails stops alone; the others go on.
+ *
+ * Versions sit side by side in the same tables (the version is part of every row's key). One version
+ * per projection is active, the one queries read; `switchTo` moves that flag in one transaction.
+ */
+export class ProjectionRunner {
+  private readonly tracks: Track[];
+  private readonly groups = new Set<Group>();
+  private readonly batchSize: number;
+  private readonly countBehind: ((after: LogPosition) => Promise<number>) | null;
+  private running = false;
+  private starting: Promise<void> | undefined;
+
+  constructor(private readonly options: ProjectionRunnerOptions) {
+    const clock = options.clock ?? (() => performance.now());
+    const seen = new Set<string>();
+    this.tracks = options.projections.map((definition) => {
+      assertValidDefinition(definition);
+      const id = `${definition.name}@${definition.version}`;
+      if (seen.has(id)) throw new RunnerStateError(`projection ${definition.name} v${definition.version} is registered twice`);
+      seen.add(id);
+      return new Track(definition, clock);
+    });
+    this.batchSize = options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError('batchSize is a positive integer');
+    this.countBehind = options.eventsBehind === undefined ? eventsTableLag(options.dataSource) : options.eventsBehind;
+  }
+
+  /** Loads or creates every checkpoint, activates a version where none is active, and subscribes. */
+  start(): Promise<void> {
+    if (this.running) return Promise.reject(new RunnerStateError('the projection runner is already running'));
+    this.running = true;
+    this.starting = (async () => {
+      const manager = this.options.dataSource.manager;
+      for (const track of this.tracks) {
+        const row = await ensureCheckpoint(manager, track.name, track.version);
+        track.checkpoint = row.checkpoint;
+        track.lastError = row.lastError && { ...row.lastError, at: row.updatedAt.toISOString() };
+        if (row.status === 'failed') await markRetrying(manager, track.name, track.version);
+      }
+      for (const name of new Set(this.tracks.map((t) => t.name))) {
+        await activateIfNoneActive(manager, name, this.newest(name).version);
+        await this.refreshActive(name);
+      }
+      const byCheckpoint = new Map<string, Track[]>();
+      for (const track of this.tracks) {
+        const key = `${track.checkpoint.tx}:${track.checkpoint.pos}`;
+        byCheckpoint.set(key, [...(byCheckpoint.get(key) ?? []), track]);
+      }
+      for (const tracks of byCheckpoint.values()) this.subscribe(tracks);
+    })();
+    return this.starting;
+  }
+
+  /** Stops every subscription after the batch in flight; checkpoints stay where they are. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.starting?.catch(() => undefined);
+    await Promise.all([...this.groups].map((group) => group.subscription?.stop()));
+    this.groups.clear();
+    for (const track of this.tracks) {
+      track.group = undefined;
+      if (track.state !== 'failed') track.state = 'stopped';
+      const stopped = new RunnerStateError('the projection runner was stopped');
+      track.settleWaiters(stopped);
+      track.settlePositionWaiters(stopped);
+    }
+  }
+
+  /** The served version of a projection, as recorded in the database (null before any has run). */
+  activeVersion(name: string): Promise<number | null> {
+    return activeVersionOf(this.options.dataSource.manager, name);
+  }
+
+  /** Resolves once the version has caught up with the log (immediately if it has); rejects if it fails. */
+  whenCaughtUp(name: string, version?: number): Promise<void> {
+    return this.track(name, version).whenCaughtUp();
+  }
+
+  /**
+   * Resolves once the named projection (every version of it; every projection if no name is given)
+   * has applied the log up to its head as of this call: read-your-writes for tests and for an API
+   * that answers from read models right after a command. Rejects if one of them fails or stops first.
+   */
+  async catchUp(name?: string): Promise<void> {
+    const head = await this.options.eventStore.headPosition();
+    const tracks = name === undefined ? this.tracks : this.tracks.filter((t) => t.name === name);
+    if (tracks.length === 0) throw new UnknownProjectionError(name ?? '(any)');
+    await Promise.all(tracks.map((track) => track.reach(head)));
+  }
+
+  /**
+   * The atomic switch-over: from the end of this call's transaction on, queries read `version`. It
+   * must have caught up with the log once and not be failed (ProjectionVersionNotReadyError).
+   */
+  async switchTo(name: string, version: number): Promise<void> {
+    await this.options.dataSource.transaction((manager) => switchActiveVersion(manager, name, version));
+    await this.refreshActive(name);
+  }
+
+  /**
+   * Builds a version again from the start of the log: its rows and checkpoint are reset in one
+   * transaction and it gets a subscription of its own. Never the active version (ActiveVersionError):
+   * what serves is not torn down; register a new version and let it be switched to instead.
+   * Returns once the rebuild has started; `whenCaughtUp` tells when it has finished.
+   */
+  async rebuild(name: string, version: number): Promise<void> {
+    if (!this.running) throw new RunnerStateError('start the projection runner before rebuilding');
+    const track = this.track(name, version);
+    await this.detach(track);
+    await this.options.dataSource.transaction(async (manager) => {
+      await resetCheckpoint(manager, name, version);
+      await track.definition.clearVersion(manager, version);
+    });
+    track.checkpoint = START;
+    track.caughtUp = false;
+    track.processed = 0;
+    track.lastError = null;
+    this.subscribe([track]);
+  }
+
+  /** Runs a failed version again from its checkpoint (after the cause was fixed, e.g. a server came back). */
+  async restart(name: string, version: number): Promise<void> {
+    if (!this.running) throw new RunnerStateError('start the projection runner before restarting a projection');
+    const track = this.track(name, version);
+    if (track.state !== 'failed') return;
+    await markRetrying(this.options.dataSource.manager, name, version);
+    this.subscribe([track]);
+  }
+
+  /**
+   * Deletes the rows and checkpoint of a version that is not served (after a switch, the old one).
+   * A version this runner drives must be stopped first, so only versions it does not register qualify.
+   */
+  async dropVersion(definition: ProjectionDefinition): Promise<void> {
+    const running = this.tracks.find((t) => t.name === definition.name && t.version === definition.version);
+    if (running && this.running) throw new RunnerStateError(`projection ${definition.name} v${definition.version} is running here`);
+    await this.options.dataSource.transaction(async (manager) => {
+      await deleteCheckpoint(manager, definition.name, definition.version);
+      await definition.clearVersion(manager, definition.version);
+    });
+  }
+
+  /** State, lag, throughput and last error of every version this runner drives. */
+  async status(): Promise<ProjectionStatus[]> {
+    const statuses: ProjectionStatus[] = [];
+    for (const track of this.tracks) {
+      statuses.push({
+        name: track.name,
+        version: track.version,
+        active: track.active,
+        state: track.state,
+        checkpoint: track.checkpoint,
+        eventsBehind: await this.eventsBehind(track.checkpoint),
+        eventsProcessed: track.processed,
+        eventsPerSecond: Math.round(track.rate.perSecond()),
+        lastError: track.lastError,
+      });
+    }
+    return statuses;
+  }
+
+  private async eventsBehind(after: LogPosition): Promise<number | null> {
+    if (!this.countBehind) return null;
+    try {
+      return await this.countBehind(after);
+    } catch {
+      return null;
+    }
+  }
+
+  private subscribe(tracks: Track[]): void {
+    const group: Group = { tracks: new Set(tracks) };
+    this.groups.add(group);
+    for (const track of tracks) {
+      track.group = group;
+      track.state = 'catching-up';
+    }
+    const subscription = this.options.eventStore.subscribeToAll({
+      after: tracks[0]!.checkpoint,
+      batchSize: this.batchSize,
+      onBatch: (batch) => this.applyToGroup(group, batch),
+      onError: (error) => {
+        for (const track of [...group.tracks]) void this.fail(track, error);
+      },
+    });
+    group.subscription = subscription;
+    subscription.caughtUp().then(
+      () => this.caughtUp(group),
+      () => undefined, // a failure is reported through onError; a stop needs no report
+    );
+  }
+
+  private async applyToGroup(group: Group, batch: readonly RecordedEvent[]): Promise<void> {
+    for (const track of [...group.tracks]) {
+      // A rebuild may have taken the track out while an earlier one was being applied.
+      if (!group.tracks.has(track)) continue;
+      const applied = this.applyToTrack(track, batch);
+      track.inFlight = applied.catch(() => undefined);
+      try {
+        await applied;
+      } catch (error) {
+        await this.fail(track, error);
+      }
+    }
+    if (group.tracks.size === 0) void this.endGroup(group);
+  }
+
+  private async applyToTrack(track: Track, batch: readonly RecordedEvent[]): Promise<void> {
+    const from = track.checkpoint;
+    const to = batch[batch.length - 1]!.position;
+    const handled = batch.filter((event) => track.handles.has(event.type));
+    await this.options.dataSource.transaction(async (manager) => {
+      await advanceCheckpoint(manager, track.name, track.version, from, to, batch.length);
+      if (handled.length > 0) await track.definition.applyBatch(handled, { manager, version: track.version });
+    });
+    track.checkpoint = to;
+    track.processed += batch.length;
+    track.rate.record(batch.length);
+    track.settlePositionWaiters();
+  }
+
+  private async caughtUp(group: Group): Promise<void> {
+    for (const track of group.tracks) {
+      if (track.state !== 'catching-up') continue;
+      track.state = 'live';
+      track.caughtUp = true;
+      try {
+        await markCaughtUp(this.options.dataSource.manager, track.name, track.version);
+        if ((this.options.switchWhenCaughtUp ?? true) && !track.active && this.newest(track.name) === track) {
+          await this.switchTo(track.name, track.version);
+        }
+      } catch (error) {
+        await this.fail(track, error);
+        continue;
+      }
+      track.settleWaiters();
+    }
+  }
+
+  private async fail(track: Track, error: unknown): Promise<void> {
+    if (track.state === 'failed') return;
+    track.state = 'failed';
+    const recorded: RecordedProjectionError = {
+      message: messageOf(error),
+      ...(codeOf(error) !== undefined && { code: codeOf(error) }),
+      ...(error instanceof ProjectionEventError && {
+        eventId: error.event.id,
+        eventType: error.event.type,
+        position: { tx: error.event.position.tx.toString(), pos: error.event.position.pos.toString() },
+      }),
+    };
+    track.lastError = { ...recorded, at: new Date().toISOString() };
+    track.group?.tracks.delete(track);
+    track.group = undefined;
+    track.settleWaiters(error);
+    track.settlePositionWaiters(error);
+    try {
+      await markFailed(this.options.dataSource.manager, track.name, track.version, recorded);
+    } catch {
+      // The database itself may be what failed; the status in memory still tells.
+    }
+  }
+
+  /** Takes a track out of its group, waiting for the batch it may be in; ends the group if it empties. */
+  private async detach(track: Track): Promise<void> {
+    const group = track.group;
+    track.group = undefined;
+    track.state = 'idle';
+    const restarted = new RunnerStateError(`projection ${track.name} v${track.version} was restarted`);
+    track.settleWaiters(restarted);
+    track.settlePositionWaiters(restarted);
+    if (group) {
+      group.tracks.delete(track);
+      if (group.tracks.size === 0) await this.endGroup(group);
+    }
+    await track.inFlight;
+  }
+
+  private endGroup(group: Group): Promise<void> {
+    this.groups.delete(group);
+    // Not awaited from inside onBatch: stop() waits for the very batch that calls it.
+    return group.subscription?.stop() ?? Promise.resolve();
+  }
+
+  private async refreshActive(name: string): Promise<void> {
+    const active = await activeVersionOf(this.options.dataSource.manager, name);
+    for (const track of this.tracks) if (track.name === name) track.active = track.version === active;
+  }
+
+  private newest(name: string): Track {
+    return this.tracks.filter((t) => t.name === name).reduce((a, b) => (b.version > a.version ? b : a));
+  }
+
+  private track(name: string, version?: number): Track {
+    const track =
+      version === undefined
+        ? this.tracks.filter((t) => t.name === name).sort((a, b) => b.version - a.version)[0]
+        : this.tracks.find((t) => t.name === name && t.version === version);
+    if (!track) throw new UnknownProjectionError(name, version);
+    return track;
+  }
+}

@@ -1,0 +1,71 @@
+import type { EntityManager } from 'typeorm';
+import type { RecordedEvent } from '@lifecycle/event-store';
+
+/**
+ * What the runner hosts: a named, versioned fold of the global log into read-model tables.
+ *
+ * `applyBatch` gets the events of one subscription batch that the projection handles, in log order,
+ * and the manager of the transaction that will also move the checkpoint: it must write through that
+ * manager only, and every row it writes carries `version`, so that two versions of one projection
+ * can be built side by side in the same tables. Most projections do not write this by hand: they are
+ * a pure `evolve(row | null, event)` given to `rowProjection`, which turns a batch into one read
+ * and one write per table.
+ */
+export interface ProjectionDefinition {
+  readonly name: string;
+  /** A positive integer; a new version is rebuilt from the start of the log beside the old one. */
+  readonly version: number;
+  /** Event types the projection reads; the runner passes nothing else to `applyBatch`. */
+  readonly handles: readonly string[];
+  applyBatch(events: readonly RecordedEvent[], context: ApplyContext): Promise<void>;
+  /** Deletes every row of one version (before a rebuild of that version, or after it was retired). */
+  clearVersion(manager: EntityManager, version: number): Promise<void>;
+}
+
+export interface ApplyContext {
+  readonly manager: EntityManager;
+  readonly version: number;
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,62}$/;
+
+export class InvalidProjectionError extends Error {
+  readonly code = 'PROJECTION.INVALID';
+  constructor(readonly projection: string, reason: string) {
+    super(`projection ${projection}: ${reason}`);
+    this.name = 'InvalidProjectionError';
+  }
+}
+
+export function assertValidDefinition(definition: ProjectionDefinition): void {
+  if (!NAME.test(definition.name)) {
+    throw new InvalidProjectionError(definition.name, 'the name is 1-63 of a-z, 0-9 and -, starting with a letter');
+  }
+  if (!Number.isSafeInteger(definition.version) || definition.version < 1) {
+    throw new InvalidProjectionError(definition.name, `version ${definition.version} is not a positive integer`);
+  }
+  if (definition.handles.length === 0) throw new InvalidProjectionError(definition.name, 'it handles no event type');
+}
+
+/**
+ * An event a projection could not apply. The batch it was in is rolled back with the checkpoint, so
+ * the projection stops just before that batch; `event` says which one of it failed.
+ */
+export class ProjectionEventError extends Error {
+  readonly code = 'PROJECTION.EVENT_FAILED';
+  constructor(
+    readonly projection: string,
+    readonly event: RecordedEvent,
+    override readonly cause: unknown,
+  ) {
+    super(`projection ${projection} failed on ${event.type} ${event.id} at (${event.position.tx}, ${event.position.pos}): ${messageOf(cause)}`);
+    this.name = 'ProjectionEventError';
+  }
+}
+
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export const codeOf = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CustomerEvent, toCustomerStreamId, upstreamKeyOf } from '@lifecycle/domain';
+import { type EventStore, eventIdFor, type StreamAppend } from '@lifecycle/event-store';
+
+export const CDNOW_MASTER = join(__dirname, '..', '..', '..', 'shared', 'data', 'CDNOW_master.txt');
+
+/**
+ * The CDNOW master file (69,659 purchases by 23,570 customers, 1997-1998) as the customer events the
+ * engine would have recorded: per customer an implicit registration at the first purchase, then one
+ * PurchaseRecorded per line (order id = line number, amount in cents, USD). Lines come in customer
+ * order, so every customer's events are appended in one go.
+ */
+export function cdnowCustomerEvents(path = CDNOW_MASTER): Map<string, CustomerEvent[]> {
+  const byCustomer = new Map<string, CustomerEvent[]>();
+  const lines = readFileSync(path, 'utf8').split(/\r?\n/).slice(1);
+  lines.forEach((line, index) => {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 4) return;
+    const customerId = f[0]!;
+    const day = f[1]!;
+    const occurredAt = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T00:00:00.000Z`;
+    let events = byCustomer.get(customerId);
+    if (!events) {
+      events = [{ type: 'CustomerRegistered', data: { customerId, registeredAt: occurredAt, channel: 'implicit', implicit: true } }];
+      byCustomer.set(customerId, events);
+    }
+    const amount = Math.round(Number(f[3]) * 100);
+    events.push({ type: 'PurchaseRecorded', data: { customerId, orderId: `L${index + 2}`, amount, currency: 'USD', occurredAt } });
+  });
+  return byCustomer;
+}
+
+/** Appends the events of `byCustomer`, `streamsPerAppend` streams per call; returns the number of events. */
+export async function appendCustomerEvents(store: EventStore, byCustomer: Map<string, CustomerEvent[]>, streamsPerAppend = 250): Promise<number> {
+  let appends: StreamAppend[] = [];
+  let count = 0;
+  for (const [customerId, events] of byCustomer) {
+    const streamId = toCustomerStreamId(customerId);
+    appends.push({
+      streamId,
+      expectedRevision: 'any',
+      events: events.map((event) => ({ id: eventIdFor(streamId, upstreamKeyOf(event)), type: event.type, data: event.data })),
+    });
+    count += events.length;
+    if (appends.length >= streamsPerAppend) {
+      await store.appendToStreams(appends);
+      appends = [];
+    }
+  }
+  if (appends.length > 0) await store.appendToStreams(appends);
+  return count;
+}
