@@ -6,7 +6,6 @@ import { type CustomerState, evolve, initialState } from '../customer/customer.s
 import { levt, LOYAL, RULES } from '../testing/loyalty-fixtures';
 import { evt } from '../testing/customer-fixtures';
 import { pointsLiability, sumLiability } from './liability';
-import { pointsView } from './points.views';
 
 const fold = (events: Parameters<typeof evolve>[1][]) => events.reduce(evolve, initialState());
 
