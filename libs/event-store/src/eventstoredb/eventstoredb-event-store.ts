@@ -87,6 +87,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly pageSize: number;
   private readonly attempts: number;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly locks = new StreamLocks();
   private closed = false;
 
   constructor(
@@ -126,6 +127,15 @@ export class EventStoreDbEventStore implements EventStore {
       }
     }
     if (validated.length === 0) return [];
+    // Appends through this store to one stream take turns, so that two identical appends racing in
+    // one process see each other (the second reads the first's events and is answered as a repeat).
+    return this.locks.run(
+      validated.map((append) => append.streamId),
+      () => this.appendChecked(validated),
+    );
+  }
+
+  private async appendChecked(validated: readonly ValidatedAppend[]): Promise<AppendResult[]> {
     // Check every stream before writing any: a stale revision or a partial repeat anywhere stops
     // the batch with nothing written. Only a writer that moves one of the streams between this
     // check and our write to it can leave the batch half written (documented limit).
@@ -357,6 +367,32 @@ export class EventStoreDbEventStore implements EventStore {
       position,
       recordedAt: event.created,
     };
+  }
+}
+
+/** One queue per stream; a batch takes its streams' turns in sorted order, so batches never deadlock. */
+class StreamLocks {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(streamIds: readonly string[], work: () => Promise<T>): Promise<T> {
+    const releases: Array<() => void> = [];
+    try {
+      for (const streamId of [...new Set(streamIds)].sort()) {
+        const previous = this.tails.get(streamId) ?? Promise.resolve();
+        let release!: () => void;
+        const mine = new Promise<void>((resolve) => (release = resolve));
+        const tail = previous.then(() => mine);
+        this.tails.set(streamId, tail);
+        releases.push(() => {
+          release();
+          if (this.tails.get(streamId) === tail) this.tails.delete(streamId);
+        });
+        await previous;
+      }
+      return await work();
+    } finally {
+      for (const release of releases) release();
+    }
   }
 }
 
