@@ -85,10 +85,10 @@ export class SimulatedEventStoreDb implements EventStoreDbClientPort {
 
   readStream(streamName: string, options: { fromRevision?: ReadRevision; maxCount?: number | bigint; direction?: Direction } = {}): AsyncIterable<ResolvedEvent> {
     this.checkOpen();
-    const self = this;
+    const streams = this.streams;
     return (async function* () {
       await turn();
-      const stream = self.streams.get(streamName);
+      const stream = streams.get(streamName);
       if (!stream) throw new StreamNotFoundError(undefined, streamName);
       const backwards = options.direction === BACKWARDS;
       const from = options.fromRevision ?? (backwards ? END : START);
@@ -101,12 +101,12 @@ export class SimulatedEventStoreDb implements EventStoreDbClientPort {
 
   readAll(options: { fromPosition?: ReadPosition; maxCount?: number | bigint; direction?: Direction } = {}): AsyncIterable<AllStreamResolvedEvent> {
     this.checkOpen();
-    const self = this;
+    const log = this.log;
     return (async function* () {
       await turn();
       const backwards = options.direction === BACKWARDS;
       const from = options.fromPosition ?? (backwards ? END : START);
-      let records = backwards ? [...self.log].reverse() : [...self.log];
+      let records = backwards ? [...log].reverse() : [...log];
       if (typeof from === 'object') {
         records = records.filter((r) => (backwards ? comparePosition(r.position, from) <= 0 : comparePosition(r.position, from) >= 0));
       }
