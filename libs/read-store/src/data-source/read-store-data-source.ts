@@ -86,8 +86,9 @@ async function open(dataSource: DataSource, options: ReadStoreOptions): Promise<
   }
 }
 
-// Any constant will do, as long as nobody else locks it; this one spells "readstor".
-const MIGRATION_LOCK = '0x7265616473746f72';
+// Any constant will do, as long as nobody else locks it; this one spells "readstor" (0x7265616473746f72;
+// hexadecimal literals need Postgres 16).
+const MIGRATION_LOCK = '8243101777033195378';
 
 /**
  * TypeORM's `migrationsRun`, made safe for two processes starting at once on one Postgres: the

@@ -10,6 +10,8 @@ export interface RecordedProjectionError {
   readonly eventType?: string;
   /** The failing event's log position, both halves as decimal strings. */
   readonly position?: { readonly tx: string; readonly pos: string };
+  /** The batch that was rolled back: after the checkpoint, up to and including `last`. */
+  readonly batch?: { readonly after: { readonly tx: string; readonly pos: string }; readonly last: { readonly tx: string; readonly pos: string } };
 }
 
 /**

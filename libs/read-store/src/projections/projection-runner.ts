@@ -56,11 +56,13 @@ export class UnknownProjectionError extends Error {
 
 export class ProjectionFailedError extends Error {
   readonly code = 'PROJECTION.FAILED';
-  constructor(readonly projection: string, readonly version: number, reason = 'see its status') {
+  constructor(readonly projection: string, readonly version: number, reason = 'see its status', override readonly cause?: unknown) {
     super(`projection ${projection} v${version} has failed: ${reason}`);
     this.name = 'ProjectionFailedError';
   }
 }
+
+const textPosition = (position: LogPosition) => ({ tx: position.tx.toString(), pos: position.pos.toString() });
 
 export class RunnerStateError extends Error {
   readonly code = 'PROJECTION.RUNNER_STATE';
@@ -346,7 +348,7 @@ export class ProjectionRunner {
       try {
         await applied;
       } catch (error) {
-        await this.fail(track, error);
+        await this.fail(track, error, batch);
       }
     }
     if (group.tracks.size === 0) void this.endGroup(group);
@@ -384,7 +386,8 @@ export class ProjectionRunner {
     }
   }
 
-  private async fail(track: Track, error: unknown): Promise<void> {
+  /** `batch`: the batch that could not be applied, when the failure was applying one (not reading). */
+  private async fail(track: Track, error: unknown, batch?: readonly RecordedEvent[]): Promise<void> {
     if (track.state === 'failed') return;
     track.state = 'failed';
     const recorded: RecordedProjectionError = {
@@ -393,19 +396,22 @@ export class ProjectionRunner {
       ...(error instanceof ProjectionEventError && {
         eventId: error.event.id,
         eventType: error.event.type,
-        position: { tx: error.event.position.tx.toString(), pos: error.event.position.pos.toString() },
+        position: textPosition(error.event.position),
       }),
+      ...(batch && { batch: { after: textPosition(track.checkpoint), last: textPosition(batch[batch.length - 1]!.position) } }),
     };
     track.lastError = { ...recorded, at: new Date().toISOString() };
     track.group?.tracks.delete(track);
     track.group = undefined;
-    track.settleWaiters(error);
-    track.settlePositionWaiters(error);
     try {
       await markFailed(this.options.dataSource.manager, track.name, track.version, recorded);
     } catch {
       // The database itself may be what failed; the status in memory still tells.
     }
+    // Only now: whoever waited may look at the checkpoint table next.
+    const failed = new ProjectionFailedError(track.name, track.version, recorded.message, error);
+    track.settleWaiters(failed);
+    track.settlePositionWaiters(failed);
   }
 
   /** Takes a track out of its group, waiting for the batch it may be in; ends the group if it empties. */
