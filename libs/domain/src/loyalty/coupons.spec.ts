@@ -32,6 +32,7 @@ describe('when a coupon is issued (IssueCoupon)', () => {
     ['more than 100 percent off', { offer: { kind: 'percent-off', percentOff: 101 } }, ErrorCode.COUPON_INVALID_OFFER],
     ['a validity that is no instant', { validFrom: 'tomorrow' }, ErrorCode.INVALID_TIME],
     ['a coupon id with a slash', { couponId: 'cp/1' }, ErrorCode.INVALID_ID],
+    ['a coupon id of the kind the engine issues itself', { couponId: 'birthday:2024' }, ErrorCode.INVALID_ID],
   ])('refuses %s', (_, over, code) => {
     registered.when(lcmd.issueCoupon(over)).thenThrows(code, 'rejected');
   });

@@ -69,7 +69,10 @@ export const decideLoyalty = (command: LoyaltyCommand, state: CustomerState, con
       return state.erasedAt === undefined ? reviewTier(state, asOfMs, rules) : [];
     }
     case 'IssueCoupon': {
-      requireId(command.data.couponId, 'couponId');
+      const couponId = requireId(command.data.couponId, 'couponId');
+      if (RESERVED_COUPON_PREFIXES.some((prefix) => couponId.startsWith(prefix))) {
+        throw rejected(ErrorCode.INVALID_ID, `couponId must not start with ${RESERVED_COUPON_PREFIXES.join(' or ')}: the engine issues those`, { field: 'couponId' });
+      }
       const issued = issueCoupon(command, state.loyalty.coupons, context.now, rules);
       if (issued.length > 0) refuseUnlessActive(state, command.data.customerId);
       return issued;
@@ -119,6 +122,9 @@ export const loyaltyOnRefund = (
 
 export const isPurchaseRecorded = (e: CustomerEvent): e is PurchaseRecorded => e.type === 'PurchaseRecorded';
 export const isPurchaseRefunded = (e: CustomerEvent): e is PurchaseRefunded => e.type === 'PurchaseRefunded';
+
+/** Coupons the domain issues itself are named `birthday:<year>` and `referral:<refereeId>`. */
+const RESERVED_COUPON_PREFIXES = ['birthday:', 'referral:'];
 
 const refuseUnlessActive = (state: CustomerState, customerId: string): void => {
   if (state.registration === 'none') throw notFound(ErrorCode.CUSTOMER_NOT_FOUND, `customer ${customerId} does not exist`);

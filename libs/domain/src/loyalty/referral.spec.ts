@@ -135,6 +135,13 @@ describe('when a referral is settled', () => {
     expect(() => settle(ada, bob, { context: { now: NOW } })).toThrow(LoyaltyRulesMissingError);
   });
 
+  it('gives no amount-off coupon in a currency the template does not price', () => {
+    const inYen = [evt.registered(), evt.purchased({ currency: 'JPY', amount: 5000 })];
+    expect(settle(inYen).referee).toEqual([
+      { type: 'ReferralRewarded', data: expect.not.objectContaining({ couponId: expect.anything() }) },
+    ]);
+  });
+
   it('gives the new customer points instead when so configured', () => {
     const rules = { ...RULES, referral: { ...RULES.referral!, referee: { points: 100 } } };
     const events = settle(ada, bob, { context: { now: NOW, rules } }).referee;

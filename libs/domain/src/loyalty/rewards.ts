@@ -27,10 +27,10 @@ export const grantReward = (
       refereeId: g.refereeId, birthdayYear: g.birthdayYear,
     }, rules));
   }
-  const couponId = reward.coupon ? g.id : undefined;
-  if (reward.coupon) {
-    const currency = state.currency ?? rules.defaultCurrency;
-    events.push(couponFromTemplate(reward.coupon, { customerId, couponId: g.id, reason: g.source, currency, issuedAtMs: g.atMs }, rules));
-  }
-  return { events, points, couponId };
+  const currency = state.currency ?? rules.defaultCurrency;
+  // An amount-off template that does not price the customer's currency gives no coupon: one in
+  // another currency could never be redeemed.
+  const coupon = reward.coupon?.kind === 'amount-off' && reward.coupon.amountOff[currency] === undefined ? undefined : reward.coupon;
+  if (coupon) events.push(couponFromTemplate(coupon, { customerId, couponId: g.id, reason: g.source, currency, issuedAtMs: g.atMs }, rules));
+  return { events, points, couponId: coupon ? g.id : undefined };
 };
