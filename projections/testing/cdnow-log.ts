@@ -31,6 +31,41 @@ export function cdnowCustomerEvents(path = CDNOW_MASTER): Map<string, CustomerEv
   return byCustomer;
 }
 
+/**
+ * The same log with what CDNOW lacks, so that a rebuild exercises every column: every 7th order is
+ * half refunded a week later, every 5th customer answers a survey 10 days after each 3rd purchase and
+ * complains the day after each 4th. Derived from positions in the file alone: the same every time.
+ */
+export function enrichedCdnowEvents(path = CDNOW_MASTER): Map<string, CustomerEvent[]> {
+  const byCustomer = cdnowCustomerEvents(path);
+  let order = 0;
+  let customer = 0;
+  const later = (at: string, days: number) => new Date(Date.parse(at) + days * 86_400_000).toISOString();
+  for (const [customerId, events] of byCustomer) {
+    customer += 1;
+    const enriched: CustomerEvent[] = [];
+    let purchases = 0;
+    for (const event of events) {
+      enriched.push(event);
+      if (event.type !== 'PurchaseRecorded') continue;
+      order += 1;
+      purchases += 1;
+      const { orderId, amount, occurredAt } = event.data;
+      if (order % 7 === 0 && amount >= 2) {
+        enriched.push({ type: 'PurchaseRefunded', data: { customerId, refundId: `R${orderId}`, orderId, amount: Math.floor(amount / 2), currency: 'USD', occurredAt: later(occurredAt, 7) } });
+      }
+      if (customer % 5 === 0 && purchases % 3 === 0) {
+        enriched.push({ type: 'InteractionRecorded', data: { customerId, interactionId: `S${orderId}`, kind: 'survey', occurredAt: later(occurredAt, 10), satisfaction: 1 + (order % 5), nps: order % 11 } });
+      }
+      if (customer % 5 === 0 && purchases % 4 === 0) {
+        enriched.push({ type: 'InteractionRecorded', data: { customerId, interactionId: `C${orderId}`, kind: 'complaint', occurredAt: later(occurredAt, 1) } });
+      }
+    }
+    byCustomer.set(customerId, enriched);
+  }
+  return byCustomer;
+}
+
 /** Appends the events of `byCustomer`, `streamsPerAppend` streams per call; returns the number of events. */
 export async function appendCustomerEvents(store: EventStore, byCustomer: Map<string, CustomerEvent[]>, streamsPerAppend = 250): Promise<number> {
   let appends: StreamAppend[] = [];
