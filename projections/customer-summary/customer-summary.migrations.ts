@@ -25,7 +25,8 @@ export class CustomerSummary1767225601000 implements MigrationInterface {
       last_nps_at timestamptz,
       complaint_times jsonb NOT NULL,
       erased_at timestamptz,
-      PRIMARY KEY (projection_version, customer_id)
+      -- Key first: a batch looks rows up by key, and the index serves that whatever the statistics say.
+      PRIMARY KEY (customer_id, projection_version)
     )`);
   }
 

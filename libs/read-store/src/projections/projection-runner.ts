@@ -140,6 +140,8 @@ class Track {
 interface Group {
   readonly tracks: Set<Track>;
   subscription?: Subscription;
+  /** The batch being applied while the subscription reads the next one. */
+  applying: Promise<void>;
 }
 
 /**
@@ -204,7 +206,10 @@ export class ProjectionRunner {
     if (!this.running) return;
     this.running = false;
     await this.starting?.catch(() => undefined);
-    await Promise.all([...this.groups].map((group) => group.subscription?.stop()));
+    await Promise.all([...this.groups].map(async (group) => {
+      await group.subscription?.stop();
+      await group.applying;
+    }));
     this.groups.clear();
     for (const track of this.tracks) {
       track.group = undefined;
@@ -318,7 +323,7 @@ export class ProjectionRunner {
   }
 
   private subscribe(tracks: Track[]): void {
-    const group: Group = { tracks: new Set(tracks) };
+    const group: Group = { tracks: new Set(tracks), applying: Promise.resolve() };
     this.groups.add(group);
     for (const track of tracks) {
       track.group = group;
@@ -327,14 +332,20 @@ export class ProjectionRunner {
     const subscription = this.options.eventStore.subscribeToAll({
       after: tracks[0]!.checkpoint,
       batchSize: this.batchSize,
-      onBatch: (batch) => this.applyToGroup(group, batch),
+      // One batch of read-ahead: the subscription reads batch N+1 while N is applied (on Postgres the
+      // two overlap; on PGlite they simply alternate). Batches are still applied one after another.
+      onBatch: async (batch) => {
+        const previous = group.applying;
+        await previous;
+        group.applying = this.applyToGroup(group, batch).catch(() => undefined);
+      },
       onError: (error) => {
         for (const track of [...group.tracks]) void this.fail(track, error);
       },
     });
     group.subscription = subscription;
     subscription.caughtUp().then(
-      () => this.caughtUp(group),
+      () => group.applying.then(() => this.caughtUp(group)),
       () => undefined, // a failure is reported through onError; a stop needs no report
     );
   }
@@ -429,10 +440,11 @@ export class ProjectionRunner {
     await track.inFlight;
   }
 
-  private endGroup(group: Group): Promise<void> {
+  private async endGroup(group: Group): Promise<void> {
     this.groups.delete(group);
-    // Not awaited from inside onBatch: stop() waits for the very batch that calls it.
-    return group.subscription?.stop() ?? Promise.resolve();
+    // Not awaited from inside a batch: stop() waits for the very batch that calls it.
+    await group.subscription?.stop();
+    await group.applying;
   }
 
   private async refreshActive(name: string): Promise<void> {

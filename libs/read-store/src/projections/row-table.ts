@@ -42,7 +42,7 @@ export class RowTable<Row extends object> {
     const updates = this.columns.filter((c) => !c.isPrimary).map((c) => `${quote(c.databaseName)} = EXCLUDED.${quote(c.databaseName)}`);
     this.upsertSql = `INSERT INTO ${this.table} (${names.join(', ')})
 SELECT * FROM unnest(${arrays.join(', ')})
-ON CONFLICT (${quote(this.versionColumn.databaseName)}, ${quote(this.keyColumn.databaseName)}) DO UPDATE SET ${updates.join(', ')}`;
+ON CONFLICT (${quote(this.keyColumn.databaseName)}, ${quote(this.versionColumn.databaseName)}) DO UPDATE SET ${updates.join(', ')}`;
     this.deleteSql = `DELETE FROM ${this.table} WHERE ${quote(this.versionColumn.databaseName)} = $1 AND ${quote(this.keyColumn.databaseName)} = ANY($2::text[])`;
   }
 
@@ -51,8 +51,8 @@ ON CONFLICT (${quote(this.versionColumn.databaseName)}, ${quote(this.keyColumn.d
     if (keys.length === 0) return [];
     return manager
       .createQueryBuilder<VersionedRow<Row>>(this.metadata.target, 'r')
-      .where(`r.${VERSION_PROPERTY} = :version`, { version })
-      .andWhere(`r.${this.keyColumn.propertyName} = ANY(:keys)`, { keys })
+      .where(`r.${this.keyColumn.propertyName} = ANY(:keys)`, { keys })
+      .andWhere(`r.${VERSION_PROPERTY} = :version`, { version })
       .getMany();
   }
 

@@ -35,7 +35,7 @@ export class TallyTable1767225699000 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`CREATE TABLE test_tally (
       projection_version integer NOT NULL, key text NOT NULL, events integer NOT NULL, total bigint NOT NULL, last_at timestamptz,
-      PRIMARY KEY (projection_version, key))`);
+      PRIMARY KEY (key, projection_version))`);
   }
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP TABLE test_tally`);
