@@ -1,18 +1,7 @@
-import {
-  BACKWARDS,
-  END,
-  EventStoreDBClient,
-  FORWARDS,
-  jsonEvent,
-  NO_STREAM,
-  START as ESDB_START,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-  type AllStreamResolvedEvent,
-  type EventData,
-  type ReadPosition,
-  type ResolvedEvent,
-} from '@eventstore/db-client';
+// Types only at module level: the client (gRPC, protobuf: ~20 MB and a third of a second to load)
+// is required when a store is connected, so that importing the library costs an engine that runs
+// on PGlite or Postgres nothing.
+import type { AllStreamResolvedEvent, Direction, EventData, ReadPosition, ReadRevision, ResolvedEvent } from '@eventstore/db-client';
 import { validateAppends, type ValidatedAppend } from '../append-validation';
 import {
   comparePositions,
@@ -33,6 +22,7 @@ import {
   type Subscription,
 } from '../event-store';
 import type { EventStoreDbClientPort } from './eventstoredb-client';
+import { BACKWARDS, END, ESDB_START, FORWARDS, isStreamNotFound, isWrongExpectedVersion, NO_STREAM } from './eventstoredb-constants';
 import { startCatchUpSubscription } from './eventstoredb-subscription';
 
 export interface EventStoreDbEventStoreOptions {
@@ -60,6 +50,13 @@ export interface EventStoreDbEventStoreOptions {
 interface StreamState {
   readonly revision: bigint | 'no-stream';
   readonly ids: ReadonlyMap<string, bigint>;
+}
+
+/** The server refused our exact revision: someone wrote between our read and our write. */
+class OvertakenError extends Error {
+  constructor(readonly streamId: string) {
+    super(`stream ${streamId} moved between the read and the write`);
+  }
 }
 
 type Plan =
@@ -160,7 +157,7 @@ export class EventStoreDbEventStore implements EventStore {
         }
         return results;
       } catch (error) {
-        if (error instanceof WrongExpectedVersionError && written.length === 0 && attempt < this.attempts) {
+        if (error instanceof OvertakenError && written.length === 0 && attempt < this.attempts) {
           await backoff(attempt);
           continue; // nothing written yet: read again and re-decide the whole batch
         }
@@ -171,7 +168,11 @@ export class EventStoreDbEventStore implements EventStore {
               'EventStoreDB has no multi-stream transaction; repeating the same batch completes it (the written streams are recognised as repeats).',
           );
         }
-        throw error instanceof WrongExpectedVersionError ? this.conflict(validated.find((a) => this.serverName(a.streamId) === error.streamName), error) : error;
+        if (!(error instanceof OvertakenError)) throw error;
+        // Out of attempts: answer with the stream as it is now.
+        const append = validated.find((a) => a.streamId === error.streamId)!;
+        const state = await this.readState(append.streamId);
+        throw new WrongExpectedRevisionError(append.streamId, append.expectedRevision, state.revision);
       }
     }
   }
@@ -183,7 +184,7 @@ export class EventStoreDbEventStore implements EventStore {
       try {
         return await this.write(append, at);
       } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= this.attempts) throw error;
+        if (!(error instanceof OvertakenError) || attempt >= this.attempts) throw error;
       }
       await backoff(attempt);
       const step = plan(append, await this.readState(append.streamId));
@@ -193,34 +194,28 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private async write(append: ValidatedAppend, at: bigint | 'no-stream'): Promise<AppendResult> {
-    const events: EventData[] = append.events.map(
-      (event) =>
-        jsonEvent({
-          id: event.id,
-          type: event.type,
-          // The validated JSON text, parsed back: the server gets exactly what was checked.
-          data: JSON.parse(event.dataJson) as never,
-          metadata: JSON.parse(event.metadataJson) as never,
-        }) as EventData,
+    // What the client's jsonEvent() builds; the validated JSON text parsed back, so the server
+    // gets exactly what was checked.
+    const events = append.events.map(
+      (event): EventData => ({
+        id: event.id,
+        contentType: 'application/json',
+        type: event.type,
+        data: JSON.parse(event.dataJson) as never,
+        metadata: JSON.parse(event.metadataJson) as never,
+      }),
     );
-    const result = await this.client.appendToStream(this.serverName(append.streamId), events, {
-      expectedRevision: at === 'no-stream' ? NO_STREAM : at,
-    });
-    // With throwOnAppendFailure off a conflict comes back as success: false; treat it the same way.
-    if (!result.success) {
-      throw new WrongExpectedVersionError(undefined, {
-        streamName: this.serverName(append.streamId),
-        expected: at === 'no-stream' ? NO_STREAM : at,
-        current: result.nextExpectedRevision < 0n ? NO_STREAM : result.nextExpectedRevision,
+    let result;
+    try {
+      result = await this.client.appendToStream(this.serverName(append.streamId), events, {
+        expectedRevision: at === 'no-stream' ? NO_STREAM : at,
       });
+    } catch (error) {
+      throw isWrongExpectedVersion(error) ? new OvertakenError(append.streamId) : error;
     }
+    // With throwOnAppendFailure off a conflict comes back as success: false; the same thing.
+    if (!result.success) throw new OvertakenError(append.streamId);
     return { streamId: append.streamId, nextExpectedRevision: result.nextExpectedRevision, written: append.events.length };
-  }
-
-  private conflict(append: ValidatedAppend | undefined, error: WrongExpectedVersionError): WrongExpectedRevisionError {
-    const actual = error.actualVersion === NO_STREAM ? 'no-stream' : BigInt(error.actualVersion);
-    const streamId = append?.streamId ?? error.streamName.slice(this.namespace.length);
-    return new WrongExpectedRevisionError(streamId, append?.expectedRevision ?? 'any', actual);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -309,7 +304,7 @@ export class EventStoreDbEventStore implements EventStore {
     await this.onClose();
   }
 
-  private async readAllPage(fromPosition: ReadPosition, direction: typeof FORWARDS | typeof BACKWARDS): Promise<AllStreamResolvedEvent[]> {
+  private async readAllPage(fromPosition: ReadPosition, direction: Direction): Promise<AllStreamResolvedEvent[]> {
     const page: AllStreamResolvedEvent[] = [];
     for await (const resolved of this.client.readAll({ fromPosition, maxCount: this.pageSize, direction })) page.push(resolved);
     return page;
@@ -319,7 +314,7 @@ export class EventStoreDbEventStore implements EventStore {
     const ids = new Map<string, bigint>();
     let revision: bigint | 'no-stream' = 'no-stream';
     try {
-      for await (const resolved of this.client.readStream(this.serverName(streamId), { fromRevision: ESDB_START, direction: FORWARDS })) {
+      for await (const resolved of this.client.readStream(this.serverName(streamId), { fromRevision: ESDB_START as ReadRevision, direction: FORWARDS })) {
         if (!resolved.event) continue;
         ids.set(resolved.event.id.toLowerCase(), resolved.event.revision);
         revision = resolved.event.revision;
@@ -425,10 +420,6 @@ function positionOf(resolved: ResolvedEvent | AllStreamResolvedEvent): LogPositi
   return position ? { tx: position.commit, pos: position.prepare } : undefined;
 }
 
-function isStreamNotFound(error: unknown): boolean {
-  return error instanceof StreamNotFoundError || (typeof error === 'object' && error !== null && (error as { type?: unknown }).type === 'stream-not-found');
-}
-
 /** Full jitter under a cap that doubles per attempt, at most 50 ms: writers that collided spread out. */
 function backoff(attempt: number): Promise<void> {
   const cap = Math.min(50, 2 ** Math.min(attempt, 6));
@@ -446,6 +437,7 @@ export function createEventStoreDbEventStore(client: EventStoreDbClientPort, opt
  * Nothing is sent to the server until the first call.
  */
 export function connectEventStoreDbEventStore(connectionString: string, options: EventStoreDbEventStoreOptions): EventStore {
+  const { EventStoreDBClient } = require('@eventstore/db-client') as typeof import('@eventstore/db-client');
   const client = EventStoreDBClient.connectionString(connectionString);
   return new EventStoreDbEventStore(client, options, () => client.dispose());
 }

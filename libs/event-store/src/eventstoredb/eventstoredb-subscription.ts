@@ -1,4 +1,4 @@
-import { START as ESDB_START, streamNameFilter, type AllStreamResolvedEvent } from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, Filter } from '@eventstore/db-client';
 import {
   comparePositions,
   START,
@@ -10,6 +10,7 @@ import {
 } from '../event-store';
 import { DEFAULT_BATCH_SIZE } from '../polling-subscription';
 import type { CatchUpSource, EventStoreDbClientPort } from './eventstoredb-client';
+import { ESDB_START } from './eventstoredb-constants';
 
 export interface CatchUpContext {
   readonly client: EventStoreDbClientPort;
@@ -66,7 +67,8 @@ class CatchUpSubscription implements Subscription {
     const from = this.delivered;
     this.source = context.client.subscribeToAll({
       fromPosition: from.tx === 0n && from.pos === 0n ? ESDB_START : { commit: from.tx, prepare: from.pos },
-      filter: streamNameFilter({ prefixes: [...context.prefixes] }),
+      // What the client's streamNameFilter({ prefixes }) builds.
+      filter: { filterOn: 'streamName', prefixes: [...context.prefixes], checkpointInterval: 1 } satisfies Filter,
     });
     this.source.on('data', (resolved) => this.receive(resolved));
     this.source.on('error', (error) => this.fail(error));
