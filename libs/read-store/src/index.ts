@@ -18,3 +18,4 @@ export {
   DEFAULT_PROJECTION_BATCH_SIZE, ProjectionFailedError, ProjectionRunner, type ProjectionRunnerOptions, type ProjectionState, type ProjectionStatus,
   RunnerStateError, UnknownProjectionError,
 } from './projections/projection-runner';
+export { type ProjectionStatusSource, registerProjectionMetrics } from './projections/projection-metrics';
