@@ -21,7 +21,7 @@ describe("the EventStoreDB client's constants, copied so the adapter loads the c
     expect(isWrongExpectedVersion(new client.StreamNotFoundError(undefined, 's'))).toBe(false);
   });
 
-  it('importing the adapter's modules does not load the client', () => {
+  it("importing the adapter's modules does not load the client", () => {
     jest.isolateModules(() => {
       jest.doMock('@eventstore/db-client', () => {
         throw new Error('@eventstore/db-client was loaded');
