@@ -1,0 +1,4 @@
+export * from './messages';
+export * from './ingest-topics';
+export * from './dead-letter';
+export { kafkaMessaging, type KafkaMessagingOptions, type MessagingLogLevel } from './kafka/kafka-messaging';
