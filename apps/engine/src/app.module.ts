@@ -1,9 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import type { LoyaltyRules } from '@lifecycle/domain';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
+import { ClockController } from './clock/clock.controller';
+import { ClockTickHandler } from './clock/tick/clock-tick.handler';
 import { EngineConfig } from './config/engine-config';
 import { CustomerStream } from './customers/customer-stream';
 import { CustomersController } from './customers/customers.controller';
@@ -14,6 +17,15 @@ import { RecordInteractionHandler } from './customers/record-interaction/record-
 import { RecordPurchaseHandler } from './customers/record-purchase/record-purchase.handler';
 import { RefundPurchaseHandler } from './customers/refund-purchase/refund-purchase.handler';
 import { RegisterCustomerHandler } from './customers/register-customer/register-customer.handler';
+import { AdjustPointsHandler } from './customers/adjust-points/adjust-points.handler';
+import { GetPointsHistoryHandler } from './customers/get-points-history/get-points-history.handler';
+import { GetPointsHandler } from './customers/get-points/get-points.handler';
+import { GetTierHandler } from './customers/get-tier/get-tier.handler';
+import { IssueCouponHandler } from './customers/issue-coupon/issue-coupon.handler';
+import { RedeemPointsHandler } from './customers/redeem-points/redeem-points.handler';
+import { GetLiabilityHandler } from './loyalty/get-liability/get-liability.handler';
+import { LoyaltyController } from './loyalty/loyalty.controller';
+import { LOYALTY_RULES } from './rules/loyalty-rules.token';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { StrictValidationPipe } from './errors/validation';
 import { HealthController } from './health/health.controller';
@@ -26,11 +38,12 @@ export interface EngineDependencies {
   readonly storage: Storage;
   readonly clock: Clock;
   readonly apiKeys: ApiKeys;
+  readonly rules: LoyaltyRules;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, storage, clock, apiKeys }: EngineDependencies): DynamicModule {
+  static forRoot({ config, storage, clock, apiKeys, rules }: EngineDependencies): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -43,12 +56,13 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [CustomersController, HealthController],
+      controllers: [CustomersController, LoyaltyController, ClockController, HealthController],
       providers: [
         { provide: EngineConfig, useValue: config },
         { provide: Storage, useValue: storage },
         { provide: Clock, useValue: clock },
         { provide: ApiKeys, useValue: apiKeys },
+        { provide: LOYALTY_RULES, useValue: rules },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: APP_PIPE, useClass: StrictValidationPipe },
@@ -61,6 +75,14 @@ export class AppModule {
         EraseCustomerHandler,
         GetCustomerHandler,
         GetCustomerEventsHandler,
+        RedeemPointsHandler,
+        AdjustPointsHandler,
+        IssueCouponHandler,
+        GetPointsHandler,
+        GetPointsHistoryHandler,
+        GetTierHandler,
+        GetLiabilityHandler,
+        ClockTickHandler,
       ],
     };
   }

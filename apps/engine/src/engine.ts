@@ -3,27 +3,35 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { LoyaltyRules } from '@lifecycle/domain';
 import { AppModule } from './app.module';
 import { ApiKeys, type ApiKeyGrant } from './auth/api-keys';
 import { ConfigError, type EngineConfig } from './config/engine-config';
 import { Clock, SystemClock } from './storage/clock';
 import { localSecret, newApiKey } from './storage/local-secrets';
+import { loadLoyaltyRules } from './rules/load-loyalty-rules';
 import { openStorage } from './storage/open-storage';
 import type { Storage } from './storage/storage';
 
 export interface Engine {
   readonly app: INestApplication;
   readonly storage: Storage;
+  /** The loyalty rules every decision of this engine uses (validated at start-up). */
+  readonly rules: LoyaltyRules;
   /** Set when the engine made a local admin key for the embedded quick start. */
   readonly generatedAdminKey?: string;
 }
 
 /** Builds the engine (not listening yet): storage, keys, Nest app, OpenAPI at /docs. */
-export async function createEngine(config: EngineConfig, options: { clock?: Clock; storage?: Storage } = {}): Promise<Engine> {
+export async function createEngine(
+  config: EngineConfig, options: { clock?: Clock; storage?: Storage; rules?: LoyaltyRules } = {},
+): Promise<Engine> {
   const { grants, generatedAdminKey } = apiKeyGrants(config);
+  // Before any storage is opened: a bad rules file stops the engine with the field and the reason (a ConfigError).
+  const rules = options.rules ?? loadLoyaltyRules(config.rulesFile);
   const storage = options.storage ?? (await openStorage(config));
   const app = await NestFactory.create(
-    AppModule.forRoot({ config, storage, clock: options.clock ?? new SystemClock(), apiKeys: new ApiKeys(grants) }),
+    AppModule.forRoot({ config, storage, clock: options.clock ?? new SystemClock(), apiKeys: new ApiKeys(grants), rules }),
     { bufferLogs: true, bodyParser: true },
   );
   app.useLogger(app.get(Logger));
@@ -36,7 +44,7 @@ export async function createEngine(config: EngineConfig, options: { clock?: Cloc
     .addSecurityRequirements('x-api-key')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
-  return { app, storage, generatedAdminKey };
+  return { app, storage, rules, generatedAdminKey };
 }
 
 function apiKeyGrants(config: EngineConfig): { grants: ApiKeyGrant[]; generatedAdminKey?: string } {

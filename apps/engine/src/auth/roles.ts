@@ -12,13 +12,17 @@ export const PERMISSIONS = [
   'events:read',
   'pii:read',
   'ops:run',
+  'loyalty:adjust',
+  'clock:tick',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   ingest: ['customers:write'],
   analyst: ['customers:read', 'events:read'],
-  ops: ['customers:read', 'ops:run'],
+  // loyalty:adjust: points and coupons granted by hand (customer service, campaigns), never by upstream systems.
+  ops: ['customers:read', 'ops:run', 'loyalty:adjust'],
+  // clock:tick moves loyalty time forward for everyone (expiry, reviews, rewards): admin only.
   admin: PERMISSIONS,
 };
 

@@ -5,6 +5,9 @@ import {
 } from 'class-validator';
 import { ROLES, type Role } from '../auth/roles';
 
+/** The documented default rules file, shipped in the repository. */
+export const DEFAULT_LOYALTY_RULES_PATH = 'config/loyalty-rules.yaml';
+
 export class ApiKeyConfig {
   @IsString() @MinLength(1) name!: string;
   @IsString() @MinLength(16, { message: 'an API key must be at least 16 characters' }) key!: string;
@@ -40,6 +43,9 @@ export class EngineConfig {
 
   /** Command handlers retry a conflicting append this many times before answering 409. */
   @IsInt() @Min(1) @Max(100) appendAttempts = 20;
+
+  /** The loyalty rules file (YAML or JSON), validated at start-up; relative paths are from the working directory. */
+  @IsString() @MinLength(1) rulesFile = DEFAULT_LOYALTY_RULES_PATH;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +74,7 @@ export function loadEngineConfig(e: NodeJS.ProcessEnv = process.env): EngineConf
     adminKey: env(e, 'LIFECYCLE_ADMIN_KEY'),
     apiKeys,
     logLevel: env(e, 'LOG_LEVEL'),
+    rulesFile: env(e, 'LIFECYCLE_RULES_FILE'),
   });
 }
 

@@ -17,6 +17,16 @@ import { RefundPurchaseDto } from './refund-purchase/refund-purchase.dto';
 import { RefundPurchaseCommand } from './refund-purchase/refund-purchase.handler';
 import { RegisterCustomerDto } from './register-customer/register-customer.dto';
 import { RegisterCustomerCommand } from './register-customer/register-customer.handler';
+import { AdjustPointsDto } from './adjust-points/adjust-points.dto';
+import { AdjustPointsCommand } from './adjust-points/adjust-points.handler';
+import { GetPointsHistoryQuery } from './get-points-history/get-points-history.handler';
+import { GetPointsQuery } from './get-points/get-points.handler';
+import { GetTierQuery } from './get-tier/get-tier.handler';
+import { IssueCouponDto } from './issue-coupon/issue-coupon.dto';
+import { IssueCouponCommand } from './issue-coupon/issue-coupon.handler';
+import { RedeemPointsDto } from './redeem-points/redeem-points.dto';
+import { RedeemPointsCommand } from './redeem-points/redeem-points.handler';
+import { AsOfQueryDto } from './upstream-id';
 
 // Every error answers with the one ErrorBody shape (see errors/api-error.ts).
 const QueryErrors = () =>
@@ -81,6 +91,54 @@ export class CustomersController {
   @ApiOperation({ summary: "Erase a customer's personal data (crypto-shredding); history stays replayable" })
   erase(@Param('id', CustomerIdPipe) id: string, @CurrentActor() actor: Actor) {
     return this.commands.execute(new EraseCustomerCommand(id, actor.name));
+  }
+
+  @Post(':id/redemptions')
+  @Requires('customers:write')
+  @ApiOperation({ summary: 'Spend points on a reward, oldest lots first (idempotent by redemptionId); 422 POINTS.INSUFFICIENT_BALANCE when short' })
+  @CommandErrors()
+  redeemPoints(@Param('id', CustomerIdPipe) id: string, @Body() body: RedeemPointsDto, @CurrentActor() actor: Actor) {
+    return this.commands.execute(new RedeemPointsCommand(id, body, actor.name));
+  }
+
+  @Post(':id/adjustments')
+  @Requires('loyalty:adjust')
+  @ApiOperation({ summary: "Credit or debit points by hand (idempotent by adjustmentId); the API key's name is recorded as the actor" })
+  @CommandErrors()
+  adjustPoints(@Param('id', CustomerIdPipe) id: string, @Body() body: AdjustPointsDto, @CurrentActor() actor: Actor) {
+    return this.commands.execute(new AdjustPointsCommand(id, body, actor.name));
+  }
+
+  @Post(':id/coupons')
+  @Requires('loyalty:adjust')
+  @ApiOperation({ summary: 'Issue a coupon to the customer (idempotent by couponId); a purchase redeems it with couponId' })
+  @CommandErrors()
+  issueCoupon(@Param('id', CustomerIdPipe) id: string, @Body() body: IssueCouponDto, @CurrentActor() actor: Actor) {
+    return this.commands.execute(new IssueCouponCommand(id, body, actor.name));
+  }
+
+  @Get(':id/points')
+  @Requires('customers:read')
+  @QueryErrors()
+  @ApiOperation({ summary: 'Points balance, lots with their expiry, and what expires within 30 days, as of asOf (default now)' })
+  points(@Param('id', CustomerIdPipe) id: string, @Query() query: AsOfQueryDto) {
+    return this.queries.execute(new GetPointsQuery(id, query.asOf));
+  }
+
+  @Get(':id/points/history')
+  @Requires('customers:read')
+  @QueryErrors()
+  @ApiOperation({ summary: 'Every points movement with the rule and rules version behind it, its order or redemption, and its lots' })
+  pointsHistory(@Param('id', CustomerIdPipe) id: string) {
+    return this.queries.execute(new GetPointsHistoryQuery(id));
+  }
+
+  @Get(':id/tier')
+  @Requires('customers:read')
+  @QueryErrors()
+  @ApiOperation({ summary: 'Tier held at asOf (default now), since when, rolling spend and the distance to the next tier' })
+  tier(@Param('id', CustomerIdPipe) id: string, @Query() query: AsOfQueryDto) {
+    return this.queries.execute(new GetTierQuery(id, query.asOf));
   }
 
   @Get(':id')

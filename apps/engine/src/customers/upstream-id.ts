@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
-import { IsISO8601, IsString, Length, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 export const UPSTREAM_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -19,3 +19,19 @@ export const EventTime = (description: string) =>
     ApiProperty({ description, example: '2024-03-01T10:15:00Z', format: 'date-time' }),
     IsISO8601({ strict: true, strictSeparator: true }, { message: '$property must be an ISO-8601 date-time' }),
   );
+
+/** An optional instant from the source; when absent the engine's clock says when (redemptions, adjustments). */
+export const OptionalEventTime = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ description, example: '2024-03-01T10:15:00Z', format: 'date-time' }),
+    IsOptional(),
+    IsISO8601({ strict: true, strictSeparator: true }, { message: '$property must be an ISO-8601 date-time' }),
+  );
+
+/** `?asOf=`: the instant a view or an ops run is taken at; the engine's clock when absent. */
+export class AsOfQueryDto {
+  @ApiPropertyOptional({ description: 'ISO-8601 instant; default: now', example: '2025-02-01T00:00:00Z', format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: '$property must be an ISO-8601 date-time' })
+  asOf?: string;
+}

@@ -3,11 +3,11 @@ import { plainToInstance } from 'class-transformer';
 import { type ValidationError, validateSync } from 'class-validator';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { isKnownCurrency, isTimeZone, type LoyaltyRules, parseInstant } from '@lifecycle/domain';
-import { ConfigError } from '../config/engine-config';
+import { ConfigError, DEFAULT_LOYALTY_RULES_PATH } from '../config/engine-config';
 import { CurrencyRuleDto, LoyaltyRulesDto, type RewardDto } from './loyalty-rules.schema';
 
-/** The documented default, shipped in the repository. */
-export const DEFAULT_LOYALTY_RULES_PATH = 'config/loyalty-rules.yaml';
+// The default path lives with the rest of the configuration; re-exported for the rules' own callers.
+export { DEFAULT_LOYALTY_RULES_PATH };
 
 /** A rules file the engine must not start with; `problems` are `path: reason` lines. */
 export class LoyaltyRulesError extends ConfigError {

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsInt, IsISO4217CurrencyCode, IsOptional, IsString, Length, Max, Min, ValidateNested,
+  ArrayMaxSize, IsArray, IsInt, IsISO4217CurrencyCode, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
-import { EventTime, UpstreamId } from '../upstream-id';
+import { EventTime, UPSTREAM_ID_PATTERN, UpstreamId } from '../upstream-id';
 
 export class PurchaseItemDto {
   @ApiProperty({ example: 'SKU-42' }) @IsString() @Length(1, 100) sku!: string;
@@ -22,5 +22,8 @@ export class RecordPurchaseDto {
   @ApiPropertyOptional({ type: [PurchaseItemDto] })
   @IsOptional() @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => PurchaseItemDto) items?: PurchaseItemDto[];
   @ApiPropertyOptional({ example: 'card' }) @IsOptional() @IsString() @Length(1, 50) paymentMethod?: string;
-  @ApiPropertyOptional({ example: 'SPRING10' }) @IsOptional() @IsString() @Length(1, 100) couponCode?: string;
+  @ApiPropertyOptional({ example: 'SPRING10', description: "Free text: the shop's own campaign code, not checked" })
+  @IsOptional() @IsString() @Length(1, 100) couponCode?: string;
+  @ApiPropertyOptional({ example: 'spring-1001', description: 'A coupon this engine issued to this customer (POST /customers/:id/coupons, birthday, referral), redeemed by the order' })
+  @IsOptional() @IsString() @Matches(UPSTREAM_ID_PATTERN, { message: '$property may contain only letters, digits and . _ : - (1-100)' }) couponId?: string;
 }

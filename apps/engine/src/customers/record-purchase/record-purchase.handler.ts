@@ -14,7 +14,8 @@ export class RecordPurchaseHandler implements ICommandHandler<RecordPurchaseComm
   execute({ customerId, body, actor }: RecordPurchaseCommand) {
     return this.customers.execute(
       { type: 'RecordPurchase', data: { customerId, ...body } },
-      (state) => ({ customerId, ...orderOf(state, body.orderId) }),
+      // pointsEarned: what the order earned when recorded (0 in a currency the rules do not list); clawbacks show in the history.
+      (state) => ({ customerId, ...orderOf(state, body.orderId), pointsEarned: state.loyalty.ledger.orderPoints.get(body.orderId)?.points ?? 0 }),
       actor,
     );
   }

@@ -23,8 +23,11 @@ export class RegisterCustomerHandler implements ICommandHandler<RegisterCustomer
     const clear = { name, email, phone, birthday };
     // Personal fields are sealed with the customer's own key before anything reaches the log.
     const personal = hasPersonalData(clear) ? await this.storage.vault.seal(facts.customerId, clear, this.clock.now()) : undefined;
+    // The referrer's stream (and its referrers') is looked up here, so that an unknown referrer or a
+    // cycle is refused now (422) rather than declined a month later at settlement.
+    const referrer = facts.referrerId === undefined ? undefined : await this.customers.referrerFacts(facts.customerId, facts.referrerId);
     return this.customers.execute(
-      { type: 'RegisterCustomer', data: { ...facts, personal } },
+      { type: 'RegisterCustomer', data: { ...facts, personal, referrer } },
       (state) => {
         const p = customerProfile(state);
         return { customerId: p.customerId, registered: p.registered, registeredAt: p.registeredAt, channel: p.channel, referrerId: p.referrerId };
