@@ -29,15 +29,22 @@ export function ratioOf(section: BenchSection, line: BenchLine): number | undefi
   return raw && raw.value > 0 ? line.value / raw.value : undefined;
 }
 
+/** "raw" marks a line others are compared with; a line that is neither compared nor compared with shows nothing. */
+function vsRaw(section: BenchSection, line: BenchLine): string {
+  const ratio = ratioOf(section, line);
+  if (ratio !== undefined) return `${(ratio * 100).toFixed(0)}%`;
+  if (line.baseline) return 'n/a';
+  return section.lines.some((l) => l.baseline === line.name) ? 'raw' : '';
+}
+
 export function renderSection(section: BenchSection): string {
   const table = new Table({ head: ['measure', 'value', 'unit', 'vs raw', 'target', 'note'] });
   for (const line of section.lines) {
-    const ratio = ratioOf(section, line);
     table.push([
       line.name,
       formatValue(line.value),
       line.unit,
-      ratio === undefined ? (line.baseline ? 'n/a' : 'raw') : `${(ratio * 100).toFixed(0)}%`,
+      vsRaw(section, line),
       line.target ?? '',
       line.note ?? '',
     ]);
@@ -48,9 +55,7 @@ export function renderSection(section: BenchSection): string {
 /** Markdown, for pasting the figures into the README's performance section. */
 export function renderMarkdown(section: BenchSection): string {
   const rows = section.lines.map((line) => {
-    const ratio = ratioOf(section, line);
-    const vs = ratio === undefined ? (line.baseline ? 'n/a' : 'raw') : `${(ratio * 100).toFixed(0)}%`;
-    return `| ${line.name} | ${formatValue(line.value)} ${line.unit} | ${vs} | ${line.target ?? ''} |`;
+    return `| ${line.name} | ${formatValue(line.value)} ${line.unit} | ${vsRaw(section, line)} | ${line.target ?? ''} |`;
   });
   return [`**${section.title}**`, '', '| measure | value | vs raw | target |', '|---|---:|---:|---|', ...rows].join('\n');
 }
