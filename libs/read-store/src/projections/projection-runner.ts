@@ -335,6 +335,9 @@ export class ProjectionRunner {
       // One batch of read-ahead: the subscription reads batch N+1 while N is applied (on Postgres the
       // two overlap; on PGlite they simply alternate). Batches are still applied one after another.
       onBatch: async (batch) => {
+        // PGlite answers through promise jobs alone, so a catch-up would never let timers, I/O or
+        // HTTP requests run until it ends; one macrotask turn per batch keeps the process responsive.
+        await new Promise((resolve) => setImmediate(resolve));
         const previous = group.applying;
         await previous;
         group.applying = this.applyToGroup(group, batch).catch(() => undefined);
