@@ -29,6 +29,7 @@ import { LOYALTY_RULES } from './rules/loyalty-rules.token';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { StrictValidationPipe } from './errors/validation';
 import { HealthController } from './health/health.controller';
+import { ingestProviders } from './ingest/ingest.providers';
 import { Clock } from './storage/clock';
 import { Storage } from './storage/storage';
 import { StorageShutdown } from './storage/storage-shutdown';
@@ -56,7 +57,8 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [CustomersController, LoyaltyController, ClockController, HealthController],
+      // ROLE=ingest (and projector, saga) serves only /health and /ready; the API is for all and api.
+      controllers: config.role === 'all' || config.role === 'api' ? [CustomersController, LoyaltyController, ClockController, HealthController] : [HealthController],
       providers: [
         { provide: EngineConfig, useValue: config },
         { provide: Storage, useValue: storage },
@@ -83,6 +85,7 @@ export class AppModule {
         GetTierHandler,
         GetLiabilityHandler,
         ClockTickHandler,
+        ...ingestProviders(config),
       ],
     };
   }

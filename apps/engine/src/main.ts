@@ -1,5 +1,6 @@
 import { createEngine } from './engine';
 import { ConfigError, loadEngineConfig } from './config/engine-config';
+import { runsIngest } from './ingest/ingest.providers';
 
 async function main(): Promise<void> {
   const config = loadEngineConfig(process.env);
@@ -11,6 +12,10 @@ async function main(): Promise<void> {
     `  OpenAPI: ${url}/docs   health: ${url}/health   ready: ${url}/ready`,
     `  loyalty rules: version ${rules.version} from ${config.rulesFile}`,
   ];
+  if (runsIngest(config)) {
+    const { ingestGroup, brokers, topics } = config.kafka!;
+    lines.push(`  role ${config.role}: Kafka ingest as group ${ingestGroup} on ${brokers.join(',')}, dead letters to ${topics.deadLetters}`);
+  }
   if (generatedAdminKey) lines.push(`  local admin key (x-api-key): ${generatedAdminKey}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -4,6 +4,7 @@ import {
   IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateNested, type ValidationError, validateSync,
 } from 'class-validator';
 import { ROLES, type Role } from '../auth/roles';
+import { KafkaConfig, kafkaConfigFromEnv } from '../ingest/kafka-config';
 
 /** The documented default rules file, shipped in the repository. */
 export const DEFAULT_LOYALTY_RULES_PATH = 'config/loyalty-rules.yaml';
@@ -41,6 +42,9 @@ export class EngineConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) logLevel = 'info';
 
+  /** KAFKA_BROKERS and the KAFKA_* names; unset = no Kafka: no ingest consumer, HTTP only. */
+  @IsOptional() @ValidateNested() @Type(() => KafkaConfig) kafka?: KafkaConfig;
+
   /** Command handlers retry a conflicting append this many times before answering 409. */
   @IsInt() @Min(1) @Max(100) appendAttempts = 20;
 
@@ -74,6 +78,7 @@ export function loadEngineConfig(e: NodeJS.ProcessEnv = process.env): EngineConf
     adminKey: env(e, 'LIFECYCLE_ADMIN_KEY'),
     apiKeys,
     logLevel: env(e, 'LOG_LEVEL'),
+    kafka: kafkaConfigFromEnv((name) => env(e, name)),
     rulesFile: env(e, 'LIFECYCLE_RULES_FILE'),
   });
 }
@@ -90,6 +95,7 @@ export function validateEngineConfig(input: Record<string, unknown>): EngineConf
     const lines = errors.flatMap((error) => describe(error, ''));
     throw new ConfigError(`invalid engine configuration:\n  ${lines.join('\n  ')}`);
   }
+  if (config.role === 'ingest' && !config.kafka) throw new ConfigError('ROLE=ingest needs KAFKA_BROKERS: there is nothing to ingest from');
   return config;
 }
 

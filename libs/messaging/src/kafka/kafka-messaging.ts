@@ -6,6 +6,7 @@ import {
 import type {
   BatchConsumer, BatchConsumerOptions, InboundMessage, Messaging, MessageProducer, OutboundMessage,
 } from '../messages';
+import { CoPartitionedAssigner } from './co-partitioned-assigner';
 
 export type MessagingLogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -60,7 +61,7 @@ class KafkaBatchConsumer implements BatchConsumer {
   private readonly maxBatchMessages: number;
 
   constructor(kafka: Kafka, private readonly options: BatchConsumerOptions) {
-    this.consumer = kafka.consumer({ groupId: options.groupId });
+    this.consumer = kafka.consumer({ groupId: options.groupId, partitionAssigners: [CoPartitionedAssigner] });
     this.maxBatchMessages = options.maxBatchMessages ?? 1_000;
     const { onAssignment } = options;
     if (onAssignment) this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => onAssignment(e.payload.memberAssignment));
