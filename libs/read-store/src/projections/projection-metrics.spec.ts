@@ -1,5 +1,4 @@
 import { Registry } from 'prom-client';
-import { START } from '@lifecycle/event-store';
 import { registerProjectionMetrics } from './projection-metrics';
 import type { ProjectionStatus } from './projection-runner';
 
@@ -8,7 +7,7 @@ const status = (over: Partial<ProjectionStatus>): ProjectionStatus => ({
   version: 1,
   active: true,
   state: 'live',
-  checkpoint: START,
+  checkpoint: { tx: '0', pos: '0' },
   eventsBehind: 0,
   eventsProcessed: 0,
   eventsPerSecond: 0,

@@ -5,7 +5,7 @@ import { assertValidDefinition, codeOf, messageOf, type ProjectionDefinition, Pr
 import type { RecordedProjectionError } from './projection-checkpoint.entity';
 import {
   activateIfNoneActive, activeVersionOf, advanceCheckpoint, deleteCheckpoint, ensureCheckpoint, markCaughtUp, markFailed,
-  markRetrying, resetCheckpoint, switchActiveVersion,
+  markRetrying, readCheckpoints, resetCheckpoint, switchActiveVersion,
 } from './projection-checkpoints.sql';
 import { RateWindow } from './rate-window';
 
@@ -36,8 +36,8 @@ export interface ProjectionStatus {
   readonly version: number;
   readonly active: boolean;
   readonly state: ProjectionState;
-  /** Exclusive: the last event applied. */
-  readonly checkpoint: LogPosition;
+  /** Exclusive: the last event applied, both halves as decimal strings (ready for JSON). */
+  readonly checkpoint: { readonly tx: string; readonly pos: string };
   /** Events visible in the log after the checkpoint (capped); null when it cannot be counted. */
   readonly eventsBehind: number | null;
   /** Events read past (handled or not) by this runner since it started this version. */
@@ -294,16 +294,27 @@ export class ProjectionRunner {
     });
   }
 
-  /** State, lag, throughput and last error of every version this runner drives. */
+  /**
+   * State, lag, throughput and last error of every version this runner drives. Plain JSON (what
+   * GET /projections and `lifecycle projections list` show). Which version is active is read from
+   * the database, since another process (the CLI) may have switched.
+   */
   async status(): Promise<ProjectionStatus[]> {
+    const active = new Set<string>();
+    try {
+      for (const row of await readCheckpoints(this.options.dataSource.manager)) if (row.active) active.add(`${row.projection}@${row.version}`);
+    } catch {
+      for (const track of this.tracks) if (track.active) active.add(`${track.name}@${track.version}`);
+    }
     const statuses: ProjectionStatus[] = [];
     for (const track of this.tracks) {
+      track.active = active.has(`${track.name}@${track.version}`);
       statuses.push({
         name: track.name,
         version: track.version,
         active: track.active,
         state: track.state,
-        checkpoint: track.checkpoint,
+        checkpoint: textPosition(track.checkpoint),
         eventsBehind: await this.eventsBehind(track.checkpoint),
         eventsProcessed: track.processed,
         eventsPerSecond: Math.round(track.rate.perSecond()),
