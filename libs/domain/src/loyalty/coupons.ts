@@ -32,8 +32,13 @@ export interface CouponRecord {
 
 export type CouponBook = PersistentMap<CouponRecord>;
 
-export const couponDigest = (d: Pick<CouponIssued['data'], 'offer' | 'validFrom' | 'validTo' | 'reason'>): string =>
-  digestOf([d.offer, d.validFrom, d.validTo, d.reason]);
+// The offer's fields are listed in a fixed order: an event read back from a JSONB column has its
+// object keys in the database's order, not the order they were decided in.
+export const couponDigest = (d: Pick<CouponIssued['data'], 'offer' | 'validFrom' | 'validTo' | 'reason'>): string => {
+  const o = d.offer;
+  const offer = o.kind === 'amount-off' ? [o.kind, o.amountOff, o.minSpend, o.currency] : [o.kind, o.percentOff];
+  return digestOf([offer, d.validFrom, d.validTo, d.reason]);
+};
 
 export const evolveCoupons = (book: CouponBook, event: CouponIssued | CouponRedeemed | CouponReleased): CouponBook => {
   const d = event.data;

@@ -31,7 +31,7 @@ export interface TickResult {
   readonly rulesVersion: string;
   /** Customers looked at. */
   readonly customers: number;
-  /** Customers something was recorded for. */
+  /** Customers something was recorded for (a referrer rewarded through its referee's settlement included). */
   readonly customersChanged: number;
   readonly work: TickWork;
   readonly events: number;
@@ -66,21 +66,23 @@ export class ClockTickHandler implements ICommandHandler<ClockTickCommand, TickR
     }
     const work: TickWork = { expiry: 0, expiryWarning: 0, tierReview: 0, referral: 0, birthday: 0 };
     const failures: { customerId: string; code: string; message: string }[] = [];
-    let changed = 0;
+    const changed = new Set<string>();
     let events = 0;
     const ids = await allCustomerIds(this.storage.eventStore);
     for (const customerId of ids) {
       try {
         const recorded = await this.runDue(customerId, asOf, actor);
-        if (recorded.length > 0) changed++;
         events += recorded.length;
-        for (const e of recorded) tally(work, e);
+        for (const e of recorded) {
+          changed.add(e.data.customerId);
+          tally(work, e);
+        }
       } catch (error) {
         const e = error as { code?: unknown; message?: unknown };
         failures.push({ customerId, code: typeof e.code === 'string' ? e.code : 'INTERNAL', message: String(e.message ?? error) });
       }
     }
-    return { asOf, rulesVersion: this.rules.version, customers: ids.length, customersChanged: changed, work, events, failures };
+    return { asOf, rulesVersion: this.rules.version, customers: ids.length, customersChanged: changed.size, work, events, failures };
   }
 
   /** Everything recorded for this customer (and, for a referral, its referrer) at `asOf`. */
