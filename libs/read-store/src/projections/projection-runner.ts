@@ -4,7 +4,7 @@ import { eventsTableLag } from './events-behind.sql';
 import { assertValidDefinition, codeOf, messageOf, type ProjectionDefinition, ProjectionEventError } from './projection';
 import type { RecordedProjectionError } from './projection-checkpoint.entity';
 import {
-  activateIfNoneActive, activeVersionOf, advanceCheckpoint, deleteCheckpoint, ensureCheckpoint, markCaughtUp, markFailed,
+  ActiveVersionError, activateIfNoneActive, activeVersionOf, advanceCheckpoint, deleteCheckpoint, ensureCheckpoint, markCaughtUp, markFailed,
   markRetrying, readCheckpoints, resetCheckpoint, switchActiveVersion,
 } from './projection-checkpoints.sql';
 import { RateWindow } from './rate-window';
@@ -78,7 +78,6 @@ class Track {
   checkpoint: LogPosition = START;
   state: ProjectionState = 'idle';
   active = false;
-  caughtUp = false;
   processed = 0;
   lastError: ProjectionStatus['lastError'] = null;
   group: Group | undefined;
@@ -260,13 +259,19 @@ export class ProjectionRunner {
   async rebuild(name: string, version: number): Promise<void> {
     if (!this.running) throw new RunnerStateError('start the projection runner before rebuilding');
     const track = this.track(name, version);
+    // Checked again under lock in the reset; this early answer keeps the version running meanwhile.
+    if ((await this.activeVersion(name)) === version) throw new ActiveVersionError(name, version);
     await this.detach(track);
-    await this.options.dataSource.transaction(async (manager) => {
-      await resetCheckpoint(manager, name, version);
-      await track.definition.clearVersion(manager, version);
-    });
+    try {
+      await this.options.dataSource.transaction(async (manager) => {
+        await resetCheckpoint(manager, name, version);
+        await track.definition.clearVersion(manager, version);
+      });
+    } catch (error) {
+      this.subscribe([track]); // nothing was reset: go on from where it was
+      throw error;
+    }
     track.checkpoint = START;
-    track.caughtUp = false;
     track.processed = 0;
     track.lastError = null;
     this.subscribe([track]);
@@ -397,7 +402,6 @@ export class ProjectionRunner {
     for (const track of group.tracks) {
       if (track.state !== 'catching-up') continue;
       track.state = 'live';
-      track.caughtUp = true;
       try {
         await markCaughtUp(this.options.dataSource.manager, track.name, track.version);
         if ((this.options.switchWhenCaughtUp ?? true) && !track.active && this.newest(track.name) === track) {

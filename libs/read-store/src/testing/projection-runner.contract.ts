@@ -235,14 +235,19 @@ export function projectionRunnerContract(open: () => Promise<RunnerFixture>): vo
       expect(await both.activeVersion(ns)).toBe(v1);
       expect(await servedTotal(ns, key)).toBe('5');
       await expect(both.rebuild(ns, v1)).rejects.toThrow(ActiveVersionError);
+      // Refused, and still running: v1 goes on applying.
+      await appendTallies(fixture.eventStore, ns, [{ key: 'a', amount: 1 }]);
+      await both.catchUp();
+      expect(await servedTotal(ns, key)).toBe('6');
+      expect(await rows(ns, v2)).toEqual({ a: { events: 3, total: '60' } });
 
       await both.switchTo(ns, v2);
       expect(await both.activeVersion(ns)).toBe(v2);
-      expect(await servedTotal(ns, key)).toBe('50');
+      expect(await servedTotal(ns, key)).toBe('60');
       // The old version is still whole, for comparison or to switch back.
-      expect(await rows(ns, v1)).toEqual({ a: { events: 2, total: '5' } });
+      expect(await rows(ns, v1)).toEqual({ a: { events: 3, total: '6' } });
       await both.switchTo(ns, v1);
-      expect(await servedTotal(ns, key)).toBe('5');
+      expect(await servedTotal(ns, key)).toBe('6');
     });
 
     it('refuses to switch to a version that has failed, and the served one keeps answering', async () => {
