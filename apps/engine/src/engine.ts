@@ -26,9 +26,10 @@ export interface Engine {
 export async function createEngine(
   config: EngineConfig, options: { clock?: Clock; storage?: Storage; rules?: LoyaltyRules } = {},
 ): Promise<Engine> {
-  const { grants, generatedAdminKey } = apiKeyGrants(config);
-  // Before any storage is opened: a bad rules file stops the engine with the field and the reason (a ConfigError).
+  // First: a bad rules file stops the engine with the field and the reason (a ConfigError), before
+  // anything is written (keys, storage).
   const rules = options.rules ?? loadLoyaltyRules(config.rulesFile);
+  const { grants, generatedAdminKey } = apiKeyGrants(config);
   const storage = options.storage ?? (await openStorage(config));
   const app = await NestFactory.create(
     AppModule.forRoot({ config, storage, clock: options.clock ?? new SystemClock(), apiKeys: new ApiKeys(grants), rules }),
