@@ -24,3 +24,9 @@ export {
   rawScanSql,
   STREAMS_TABLE,
 } from './sql/event-store-tables';
+export {
+  connectEventStoreDbEventStore,
+  createEventStoreDbEventStore,
+  EventStoreDbEventStore,
+  type EventStoreDbEventStoreOptions,
+} from './eventstoredb/eventstoredb-event-store';

@@ -27,6 +27,9 @@ export class EngineConfig {
   /** Postgres connection string; when absent the engine runs embedded on PGlite. */
   @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' }) databaseUrl?: string;
 
+  /** EventStoreDB connection string; when set, the event log lives there (keys and read models stay in SQL). */
+  @IsOptional() @Matches(/^esdb(\+discover)?:\/\//, { message: 'EVENTSTORE_URL must be an esdb:// or esdb+discover:// connection string' }) eventStoreUrl?: string;
+
   /** Embedded mode: where PGlite keeps its files (and the generated keys). */
   @IsString() dataDir = './data';
 
@@ -73,6 +76,7 @@ export function loadEngineConfig(e: NodeJS.ProcessEnv = process.env): EngineConf
     port: env(e, 'PORT') === undefined ? undefined : Number(env(e, 'PORT')),
     role: env(e, 'ROLE'),
     databaseUrl: env(e, 'DATABASE_URL'),
+    eventStoreUrl: env(e, 'EVENTSTORE_URL'),
     dataDir: env(e, 'LIFECYCLE_DATA_DIR'),
     masterKey: env(e, 'LIFECYCLE_MASTER_KEY'),
     adminKey: env(e, 'LIFECYCLE_ADMIN_KEY'),
