@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command, Option } from 'commander';
 import { renderMarkdown, renderSection, type BenchSection } from './bench-table';
 import { openEmbeddedBackend, openPostgresBackend, postgresReachable, type Backend } from './backends';
+import { ingestBench, kafkaReachable } from './ingest.bench';
 import { memoryBench } from './memory.bench';
 import { storeBench } from './store.bench';
 
@@ -11,7 +12,7 @@ import { storeBench } from './store.bench';
  */
 async function main(): Promise<void> {
   const options = new Command('bench')
-    .addOption(new Option('--only <sections...>', 'sections to run').choices(['store', 'memory']))
+    .addOption(new Option('--only <sections...>', 'sections to run').choices(['store', 'memory', 'ingest']))
     .option('--quick', 'small sizes (a smoke run, not for the README)')
     .option('--markdown', 'print the tables as Markdown too')
     .parse()
@@ -48,6 +49,13 @@ async function main(): Promise<void> {
     }
   }
   if (wants('memory')) print(await memoryBench(q ? 5_000 : 100_000));
+  if (wants('ingest')) {
+    if (!(await kafkaReachable())) process.stdout.write('\nKafka not reachable: the ingest section is skipped (npm run kafka:start, or set KAFKA_BROKERS)\n');
+    else {
+      const backends = [...((await postgresReachable()) ? [openPostgresBackend] : []), openEmbeddedBackend];
+      print(await ingestBench(backends, { messages: q ? 2_000 : 20_000, customers: q ? 200 : 2_000 }));
+    }
+  }
   if (options.markdown) process.stdout.write(`\n${sections.map(renderMarkdown).join('\n\n')}\n`);
 }
 

@@ -61,6 +61,11 @@ export interface MessageProducer {
 
 export interface Messaging {
   batchConsumer(options: BatchConsumerOptions): BatchConsumer;
+  /**
+   * Creates the topics that do not exist yet (with the broker's default partition count and
+   * replication) and answers each topic's partition count.
+   */
+  ensureTopics(topics: readonly string[]): Promise<Record<string, number>>;
   /** A connected producer. */
   producer(): Promise<MessageProducer>;
   /**

@@ -125,6 +125,31 @@ describe('IngestBatchProcessor', () => {
     expect(stored.map((e) => (e.data as { orderId?: string }).orderId ?? e.type)).toEqual(['CustomerRegistered', 'o-http', 'o-1']);
   });
 
+  describe('with customers it has seen before (cached states)', () => {
+    const httpPurchase = async (customerId: string, orderId: string) => {
+      const { customerId: _, ...body } = purchase(customerId, orderId);
+      expect((await t.http.post(`/customers/${customerId}/purchases`).set('x-api-key', t.keys.ingest).send(body)).status).toBe(201);
+    };
+
+    it('does not refuse a message on a state the HTTP API has moved on from since', async () => {
+      const a = id('a');
+      await processor.process([msg(T.purchases, purchase(a, 'o-1'))]);
+      await httpPurchase(a, 'o-http');
+      const outcome = await processor.process([msg(T.refunds, refund(a, 'r-1', 'o-http'))]);
+      expect(outcome).toMatchObject({ recorded: 1, refused: [] });
+      expect(await events(a)).toEqual(['CustomerRegistered', 'PurchaseRecorded', 'PurchaseRecorded', 'PurchaseRefunded']);
+    });
+
+    it('reads every cached customer again after one conflict, instead of one append per stale customer', async () => {
+      const ids = Array.from({ length: 30 }, (_, i) => id(`s${i}`));
+      await processor.process(ids.map((c) => msg(T.purchases, purchase(c, 'o-1'))));
+      for (const c of ids) await httpPurchase(c, 'o-http');
+      const outcome = await processor.process(ids.map((c) => msg(T.purchases, purchase(c, 'o-2'))));
+      expect(outcome).toMatchObject({ recorded: 30, refused: [], appendCalls: 2 });
+      for (const c of ids) expect(await events(c)).toEqual(['CustomerRegistered', 'PurchaseRecorded', 'PurchaseRecorded', 'PurchaseRecorded']);
+    });
+  });
+
   it('seals personal fields before they reach the log, as the HTTP registration does', async () => {
     const a = id('ada');
     await processor.process([msg(T.registrations, registration(a, { name: 'Ada Lovelace', email: 'ada@example.org' }))]);

@@ -14,7 +14,11 @@ import { RetriesExhaustedError } from '../errors/api-error';
 import { InjectLoyaltyRules } from '../rules/loyalty-rules.token';
 import { Clock } from '../storage/clock';
 import { Storage } from '../storage/storage';
+import { CustomerStateCache } from './customer-state-cache';
 import { decodeIngestMessage, type DecodedMessage, topicKinds } from './ingest-messages';
+
+/** Customers whose last state the ingest keeps in memory (a few KiB each). */
+const CACHED_CUSTOMERS = 20_000;
 
 export interface RefusedMessage extends DeadLetterReason {
   readonly message: InboundMessage;
@@ -37,6 +41,9 @@ interface Accepted extends DecodedMessage {
 }
 
 interface CustomerDecision {
+  readonly customerId: string;
+  /** The state after the decided events. */
+  readonly state: CustomerState;
   readonly append?: StreamAppend;
   /** Messages that decided the events in `append`. */
   readonly recorded: readonly Accepted[];
@@ -58,6 +65,7 @@ interface CustomerDecision {
 export class IngestBatchProcessor {
   private readonly kinds: ReturnType<typeof topicKinds>;
   private readonly loadConcurrency: number;
+  private readonly cache = new CustomerStateCache(CACHED_CUSTOMERS);
 
   constructor(
     private readonly customers: CustomerStream,
@@ -104,16 +112,39 @@ export class IngestBatchProcessor {
       first.command = { type: 'RegisterCustomer', data: { ...first.command.data, referrer } };
     }
     const byCustomer = new Map<string, Accepted[]>();
-    for (const a of segment) byCustomer.set(a.customerId, [...(byCustomer.get(a.customerId) ?? []), a]);
+    for (const a of segment) {
+      const pending = byCustomer.get(a.customerId);
+      if (pending) pending.push(a);
+      else byCustomer.set(a.customerId, [a]);
+    }
 
-    const loaded = new Map<string, LoadedCustomer>();
-    for (let attempt = 1; ; attempt++) {
-      await this.load([...byCustomer.keys()].filter((id) => !loaded.has(id)), loaded);
+    // Fresh: read from the store during this segment. The others come from the cache (see CustomerStateCache).
+    const loaded = new Map<string, LoadedCustomer & { fresh: boolean }>();
+    for (let attempt = 1; ;) {
+      const missing: string[] = [];
+      for (const id of byCustomer.keys()) {
+        if (loaded.has(id)) continue;
+        const cached = this.cache.get(id);
+        if (cached) loaded.set(id, { ...cached, fresh: false });
+        else missing.push(id);
+      }
+      await this.load(missing, loaded);
       const now = this.clock.now().toISOString();
       const decisions = [...byCustomer].map(([id, pending]) => this.decideFor(pending, loaded.get(id)!, now));
+      // A refusal decided on a cached state may come from a stale one: decide it again on a fresh read.
+      const unsure = decisions.filter((d) => d.refused.length > 0 && !loaded.get(d.customerId)!.fresh);
+      if (unsure.length > 0) {
+        for (const d of unsure) this.forget(d.customerId, loaded);
+        continue;
+      }
       const appends = decisions.flatMap((d) => (d.append ? [d.append] : []));
       try {
-        if (appends.length > 0) await this.storage.eventStore.appendToStreams(appends);
+        const results = appends.length > 0 ? await this.storage.eventStore.appendToStreams(appends) : [];
+        const revisions = new Map(results.map((r) => [r.streamId, r.nextExpectedRevision]));
+        for (const d of decisions) {
+          const revision = d.append ? revisions.get(d.append.streamId)! : loaded.get(d.customerId)!.revision;
+          this.cache.set(d.customerId, { state: d.state, revision });
+        }
         refused.push(...decisions.flatMap((d) => d.refused));
         return {
           recorded: decisions.reduce((n, d) => n + d.recorded.length, 0),
@@ -124,11 +155,15 @@ export class IngestBatchProcessor {
         const customerId = error instanceof Error && 'streamId' in error ? customerOf(String(error.streamId), byCustomer) : undefined;
         if (customerId === undefined) throw error;
         if (error instanceof WrongExpectedRevisionError || error instanceof PartialDuplicateAppendError) {
-          // Someone else (an HTTP request) wrote to that stream since it was read: read it again,
-          // keep the others, decide again. Nothing of this batch was written (all or nothing).
+          // Someone else (an HTTP request) wrote to that stream since it was read or cached. Nothing
+          // of this segment was written (all or nothing). The store names one stream only, so every
+          // state taken from the cache is read again too: one more round at most, not one per stale
+          // customer. A race with a fresh read backs off first, as the HTTP path does.
           if (attempt >= this.config.appendAttempts) throw new RetriesExhaustedError(error.streamId, attempt);
-          loaded.delete(customerId);
-          await backOff(attempt);
+          const raced = loaded.get(customerId)?.fresh === true;
+          for (const [id, l] of [...loaded]) if (!l.fresh || id === customerId) this.forget(id, loaded);
+          if (raced) await backOff(attempt);
+          attempt++;
           continue;
         }
         if (error instanceof InvalidAppendError || error instanceof DuplicateEventIdError) {
@@ -141,6 +176,16 @@ export class IngestBatchProcessor {
         throw error;
       }
     }
+  }
+
+  /** After a group rebalance: the customers of partitions this process lost may change elsewhere. */
+  forgetCachedCustomers(): void {
+    this.cache.clear();
+  }
+
+  private forget(customerId: string, loaded: Map<string, unknown>): void {
+    loaded.delete(customerId);
+    this.cache.delete(customerId);
   }
 
   /** As RegisterCustomerHandler: personal fields are sealed before anything reaches the domain. */
@@ -157,12 +202,12 @@ export class IngestBatchProcessor {
     }
   }
 
-  private async load(ids: readonly string[], into: Map<string, LoadedCustomer>): Promise<void> {
+  private async load(ids: readonly string[], into: Map<string, LoadedCustomer & { fresh: boolean }>): Promise<void> {
     let next = 0;
     const worker = async () => {
       while (next < ids.length) {
         const id = ids[next++]!;
-        into.set(id, await this.customers.load(id));
+        into.set(id, { ...(await this.customers.load(id)), fresh: true });
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.loadConcurrency, ids.length) }, worker));
@@ -203,7 +248,8 @@ export class IngestBatchProcessor {
       recorded.push(a);
     }
     const expectedRevision: ExpectedRevision = loaded.revision;
-    return { append: events.length > 0 ? { streamId, events, expectedRevision } : undefined, recorded, repeated, refused };
+    const customerId = pending[0]!.customerId;
+    return { customerId, state, append: events.length > 0 ? { streamId, events, expectedRevision } : undefined, recorded, repeated, refused };
   }
 }
 

@@ -10,6 +10,7 @@ export interface KafkaIngestOptions {
   readonly topics: IngestTopics;
   /** A partition's batch is decided and committed in slices of at most this many messages. */
   readonly maxBatchMessages?: number;
+
 }
 
 /**
@@ -33,13 +34,23 @@ export class KafkaIngest implements OnApplicationBootstrap, BeforeApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     const { groupId, topics } = this.options;
+    const partitions = await this.messaging.ensureTopics([...INGEST_KINDS.map((kind) => topics[kind]), topics.deadLetters]);
+    const counts = new Set(INGEST_KINDS.map((kind) => partitions[topics[kind]]));
+    if (counts.size > 1) {
+      // Still correct (optimistic concurrency), but two members may then work on one customer at once.
+      this.logger.warn({ msg: 'ingest topics have different partition counts: a customer is no longer handled by one member at a time', partitions });
+    }
     this.producer = await this.messaging.producer();
     this.consumer = this.messaging.batchConsumer({
       groupId,
       topics: INGEST_KINDS.map((kind) => topics[kind]),
       maxBatchMessages: this.options.maxBatchMessages,
       handle: (batch) => this.handle(batch),
-      onAssignment: (assignment) => this.logger.log({ msg: 'ingest partitions assigned', groupId, assignment }),
+      onAssignment: (assignment) => {
+        // Customers of partitions this member had before may have moved on elsewhere.
+        this.processor.forgetCachedCustomers();
+        this.logger.log({ msg: 'ingest partitions assigned', groupId, assignment });
+      },
     });
     await this.consumer.start();
     this.logger.log({ msg: 'ingest consuming', groupId, topics: INGEST_KINDS.map((kind) => topics[kind]), deadLetters: topics.deadLetters });

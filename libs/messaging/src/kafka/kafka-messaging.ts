@@ -48,6 +48,7 @@ export function kafkaMessaging(options: KafkaMessagingOptions): Messaging {
       return new KafkaMessageProducer(producer);
     },
     readTopic: (topic) => readTopic(kafka, options.clientId, topic),
+    ensureTopics: (topics) => ensureTopics(kafka, topics),
   };
 }
 
@@ -131,6 +132,24 @@ function inbound(topic: string, partition: number, m: KafkaMessage): InboundMess
     if (text !== undefined) headers[name] = text;
   }
   return { topic, partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers, timestamp: m.timestamp };
+}
+
+// kafkajs refuses to subscribe to a topic the broker does not have yet, even with auto-creation on.
+async function ensureTopics(kafka: Kafka, topics: readonly string[]): Promise<Record<string, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+    // -1: the broker's num.partitions and default.replication.factor.
+    if (missing.length > 0) {
+      await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: -1, replicationFactor: -1 })), waitForLeaders: true });
+    }
+    const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
+    return Object.fromEntries(metadata.map((t) => [t.name, t.partitions.length]));
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** A topic read from its start to its end as of now, with a throwaway group deleted afterwards. */
