@@ -42,6 +42,11 @@ export interface BatchConsumerOptions {
   readonly maxBatchMessages?: number;
   /** Partitions handled at the same time by this member (default 1). */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * How long the group waits for a silent member before its partitions go to the others (a process
+   * killed without leaving). Default 30 s; the broker allows 6 s to 300 s unless configured otherwise.
+   */
+  readonly sessionTimeoutMs?: number;
   /** Called after each group join with the partitions this member now owns, by topic. */
   readonly onAssignment?: (assignment: Readonly<Record<string, readonly number[]>>) => void;
 }

@@ -27,7 +27,7 @@ export function ingestProviders(config: EngineConfig): Provider[] {
           }),
           processor,
           clock,
-          { groupId: kafka.ingestGroup, topics: kafka.topics },
+          { groupId: kafka.ingestGroup, topics: kafka.topics, sessionTimeoutMs: kafka.sessionTimeoutMs },
         ),
     },
   ];

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, Matches, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsInt, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { DEFAULT_INGEST_TOPICS, type IngestTopics } from '@lifecycle/messaging';
 
 // Kafka's own rule for topic and group names (legal characters; 249 is the topic length limit).
@@ -26,6 +26,9 @@ export class KafkaConfig {
   /** Every ingest process of one deployment joins this consumer group and gets its share of the partitions. */
   @name('KAFKA_INGEST_GROUP') ingestGroup = 'lifecycle-ingest';
 
+  /** How soon the partitions of an ingest process that died without leaving move to the others. */
+  @IsInt() @Min(6_000) @Max(300_000) sessionTimeoutMs = 30_000;
+
   @ValidateNested() @Type(() => KafkaTopicsConfig) topics = new KafkaTopicsConfig();
 }
 
@@ -48,6 +51,7 @@ export function kafkaConfigFromEnv(env: (name: string) => string | undefined): R
     brokers: brokers.split(',').map((b) => b.trim()).filter((b) => b !== ''),
     clientId: env('KAFKA_CLIENT_ID'),
     ingestGroup: env('KAFKA_INGEST_GROUP'),
+    sessionTimeoutMs: env('KAFKA_SESSION_TIMEOUT_MS') === undefined ? undefined : Number(env('KAFKA_SESSION_TIMEOUT_MS')),
     topics: defined(Object.fromEntries(Object.entries(TOPIC_VARIABLES).map(([field, variable]) => [field, env(variable)]))),
   });
 }

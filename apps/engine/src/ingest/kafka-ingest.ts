@@ -10,6 +10,7 @@ export interface KafkaIngestOptions {
   readonly topics: IngestTopics;
   /** A partition's batch is decided and committed in slices of at most this many messages. */
   readonly maxBatchMessages?: number;
+  readonly sessionTimeoutMs?: number;
 
 }
 
@@ -45,6 +46,7 @@ export class KafkaIngest implements OnApplicationBootstrap, BeforeApplicationShu
       groupId,
       topics: INGEST_KINDS.map((kind) => topics[kind]),
       maxBatchMessages: this.options.maxBatchMessages,
+      sessionTimeoutMs: this.options.sessionTimeoutMs,
       handle: (batch) => this.handle(batch),
       onAssignment: (assignment) => {
         // Customers of partitions this member had before may have moved on elsewhere.

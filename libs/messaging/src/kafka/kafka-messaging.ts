@@ -62,7 +62,13 @@ class KafkaBatchConsumer implements BatchConsumer {
   private readonly maxBatchMessages: number;
 
   constructor(kafka: Kafka, private readonly options: BatchConsumerOptions) {
-    this.consumer = kafka.consumer({ groupId: options.groupId, partitionAssigners: [CoPartitionedAssigner] });
+    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      partitionAssigners: [CoPartitionedAssigner],
+      sessionTimeout,
+      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+    });
     this.maxBatchMessages = options.maxBatchMessages ?? 1_000;
     const { onAssignment } = options;
     if (onAssignment) this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => onAssignment(e.payload.memberAssignment));
