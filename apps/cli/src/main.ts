@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDlqCommand } from './commands/dlq.command';
 import { registerHistoryCommand } from './commands/history.command';
 import { registerLogCommand } from './commands/log.command';
 import { registerServeCommand } from './commands/serve.command';
@@ -12,6 +13,7 @@ export function buildCli(): Command {
   registerServeCommand(program);
   registerHistoryCommand(program);
   registerLogCommand(program);
+  registerDlqCommand(program);
   return program;
 }
 

@@ -2,3 +2,4 @@ export * from './messages';
 export * from './ingest-topics';
 export * from './dead-letter';
 export { kafkaMessaging, type KafkaMessagingOptions, type MessagingLogLevel } from './kafka/kafka-messaging';
+export { listDeadLetters, replayDeadLetters, type DeadLetterFilter } from './dead-letter-topic';
