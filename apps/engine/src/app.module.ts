@@ -58,7 +58,7 @@ export class AppModule {
         }),
       ],
       // ROLE=ingest (and projector, saga) serves only /health and /ready; the API is for all and api.
-      controllers: config.role === 'all' || config.role === 'api' ? [CustomersController, LoyaltyController, ClockController, HealthController] : [HealthController],
+      controllers: [...(config.role === 'all' || config.role === 'api' ? [CustomersController, LoyaltyController, ClockController] : []), HealthController],
       providers: [
         { provide: EngineConfig, useValue: config },
         { provide: Storage, useValue: storage },
