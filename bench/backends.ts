@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
+import { createTestDatabase, postgresAdminUrl } from '@lifecycle/testing/servers';
 import { embeddedStorage, postgresStorage } from '@lifecycle/engine/storage/open-storage';
 import type { Storage } from '@lifecycle/engine/storage/storage';
 import { createEmbeddedEventStore, createPostgresEventStore, EmbeddedDatabase, type EventStore } from '@lifecycle/event-store';
@@ -18,7 +18,6 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-export const postgresAdminUrl = () => process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function postgresReachable(): Promise<boolean> {
   const c = new Client({ connectionString: postgresAdminUrl(), connectionTimeoutMillis: 2_000 });
@@ -34,14 +33,8 @@ export async function postgresReachable(): Promise<boolean> {
 
 /** A fresh database on the Postgres server, dropped on close. */
 export async function openPostgresBackend(): Promise<Backend> {
-  const name = `le_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: postgresAdminUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(postgresAdminUrl());
-  url.pathname = `/${name}`;
-  const pool = new Pool({ connectionString: url.toString(), max: 10 });
+  const database = await createTestDatabase('le_bench');
+  const pool = new Pool({ connectionString: database.url, max: 10 });
   const store = await createPostgresEventStore(pool);
   return {
     name: 'postgres',
@@ -51,10 +44,7 @@ export async function openPostgresBackend(): Promise<Backend> {
     close: async () => {
       await store.close();
       await pool.end();
-      const c = new Client({ connectionString: postgresAdminUrl() });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await database.drop();
     },
   };
 }

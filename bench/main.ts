@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   if (wants('store')) {
     const backends: (() => Promise<Backend>)[] = [];
     if (await postgresReachable()) backends.push(openPostgresBackend);
-    else process.stdout.write('\nPostgres not reachable: the postgres lines are skipped (set BENCH_DATABASE_URL)\n');
+    else process.stdout.write('\nPostgres not reachable: the postgres lines are skipped (set TEST_DATABASE_URL)\n');
     backends.push(openEmbeddedBackend);
     for (const open of backends) {
       const backend = await open();
