@@ -4,9 +4,10 @@ export * from './shared/message';
 export * from './shared/domain-error';
 export * from './shared/error-codes';
 export { isKnownCurrency, isMinorUnits } from './shared/money';
-export { canonicalInstant, parseInstant } from './shared/instant';
+export { canonicalInstant, canonicalMillis, parseInstant } from './shared/instant';
 export { isUpstreamId, UPSTREAM_ID } from './shared/validation';
 export { PersistentMap } from './shared/persistent-map';
+export { cyrb53, digestOf } from './shared/digest';
 
 export * from './customer/customer.events';
 export * from './customer/customer.commands';
@@ -33,3 +34,21 @@ export { tierView, type TierView, type RollingFigures } from './loyalty/tiers';
 export * from './loyalty/liability';
 export * from './loyalty/due-work';
 export { isTimeZone } from './loyalty/calendar';
+export {
+  decodeReplay, encodeReplay, initialReplay, LOYALTY_REPLAY_EVENT_TYPES, type LoyaltyReplay, replayDueAt, replayFact, type ReplayScope,
+} from './loyalty/loyalty-replay';
+
+// Time as a fact in the log (ticks appended by the live scheduler).
+export * from './clock/clock.events';
+
+// Lifecycle stages driven by time (prospect / new / active / dormant / lost) and the churn warning.
+export * from './lifecycle/lifecycle-thresholds';
+export * from './lifecycle/lifecycle';
+export * from './lifecycle/churn-warning';
+
+// RFM: the scoring rule, the segment map and value groups as data (projections/rfm builds on them).
+export * from './rfm/rfm-definition';
+export * from './rfm/rfm-score';
+
+// Integration events: the messages derived from the log for downstream systems (the outbox fold).
+export * from './integration-events';

@@ -80,7 +80,8 @@ export interface SubscribeOptions {
 
 export interface Subscription {
   /**
-   * Resolves once caught up with the head of the log as it was when called (useful in tests).
+   * Resolves once it has passed every event committed when called (`committedHeadPosition`), so
+   * that a rebuild or a test does not stop short of writes the gap-safe read is still holding back.
    * Rejects with the subscription's error if it fails first, or SubscriptionStoppedError if
    * stopped first.
    */
@@ -116,6 +117,13 @@ export interface EventStore {
 
   /** Position of the last event visible to readAll, or START for an empty log. */
   headPosition(): Promise<LogPosition>;
+
+  /**
+   * Position of the last event committed so far, visible to readAll or not yet: on Postgres readAll
+   * shows an event only once every transaction older than its writer's has ended (anywhere in the
+   * cluster), so this can run ahead of `headPosition`. Read-your-writes waits for this one.
+   */
+  committedHeadPosition(): Promise<LogPosition>;
 
   close(): Promise<void>;
 }

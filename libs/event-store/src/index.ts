@@ -1,5 +1,6 @@
 export * from './event-store';
 export { eventIdFor, EVENT_ID_NAMESPACE } from './event-id';
+export { readLogPages, type ReadLogPagesOptions } from './read-log-pages';
 export { DEFAULT_BATCH_SIZE, DEFAULT_POLL_INTERVAL_MS } from './polling-subscription';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './memory/in-memory-event-store';
 export {
@@ -22,7 +23,6 @@ export {
   MIGRATIONS_TABLE,
   rawInsertSql,
   rawScanSql,
-  STREAMS_TABLE,
 } from './sql/event-store-tables';
 export {
   connectEventStoreDbEventStore,

@@ -9,10 +9,10 @@ import {
   SubscriptionStoppedError,
 } from './event-store';
 
-/** What a subscription needs from a store: the gap-safe forward read and its head. */
+/** What a subscription needs from a store: the gap-safe forward read and the last committed event. */
 export interface GlobalLogReader {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
-  headPosition(): Promise<LogPosition>;
+  committedHeadPosition(): Promise<LogPosition>;
 }
 
 /**
@@ -91,7 +91,10 @@ class PollingSubscription implements Subscription {
   }
 
   async caughtUp(): Promise<void> {
-    const target = await this.reader.headPosition();
+    // Everything committed by now, not only what the gap-safe read shows yet: on Postgres one open
+    // transaction anywhere on the server (another process's, another database's) hides later
+    // commits from readers for a while, and "caught up" must not resolve before it has seen them.
+    const target = await this.reader.committedHeadPosition();
     return new Promise<void>((resolve, reject) => {
       if (comparePositions(this.checkpoint, target) >= 0) resolve();
       else if (this.failure) reject(this.failure.error);

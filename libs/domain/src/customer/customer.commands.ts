@@ -59,6 +59,7 @@ export type RecordInteraction = Command<
     occurredAt: string;
     satisfaction?: number;
     nps?: number;
+    actionId?: string;
   }
 >;
 

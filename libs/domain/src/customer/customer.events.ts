@@ -75,6 +75,9 @@ export const INTERACTION_KINDS = [
   'complaint',
   'survey',
   'event_attended',
+  // Delivery feedback on the engine's own outreach (win-back actions name their action id).
+  'message_sent',
+  'call_completed',
 ] as const;
 export type InteractionKind = (typeof INTERACTION_KINDS)[number];
 
@@ -88,6 +91,8 @@ export type InteractionRecorded = Event<
     occurredAt: string;
     satisfaction?: number; // 1-5, surveys only
     nps?: number; // 0-10, surveys only
+    /** Feedback on an action the engine sent (a win-back stage): its action id. */
+    actionId?: string;
   }
 >;
 

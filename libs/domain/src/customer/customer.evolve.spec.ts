@@ -69,7 +69,7 @@ describe('evolve and the views over its state', () => {
       evt.interacted({ interactionId: 'i-3', kind: 'survey', nps: 9, channel: undefined }),
     ]);
     expect(customerProfile(state).interactionCounts).toEqual({
-      email_open: 2, email_click: 0, app_visit: 0, support_contact: 0, complaint: 0, survey: 1, event_attended: 0,
+      email_open: 2, email_click: 0, app_visit: 0, support_contact: 0, complaint: 0, survey: 1, event_attended: 0, message_sent: 0, call_completed: 0,
     });
     expect(customerProfile(state).lastInteractionAt).toBe('2024-02-03T00:00:00.000Z');
     expect(interactionOf(state, 'i-3')).toEqual({ interactionId: 'i-3', kind: 'survey', occurredAt: '2024-02-02T08:00:00.000Z', nps: 9 });

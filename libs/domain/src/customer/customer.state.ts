@@ -35,6 +35,7 @@ export interface InteractionRecord {
   readonly occurredAt: string;
   readonly satisfaction?: number;
   readonly nps?: number;
+  readonly actionId?: string;
 }
 
 /**
@@ -185,6 +186,7 @@ const interactionRecorded = (state: CustomerState, d: InteractionRecorded['data'
     ...(d.channel !== undefined && { channel: d.channel }),
     ...(d.satisfaction !== undefined && { satisfaction: d.satisfaction }),
     ...(d.nps !== undefined && { nps: d.nps }),
+    ...(d.actionId !== undefined && { actionId: d.actionId }),
   };
   return {
     ...state,

@@ -1,4 +1,4 @@
-import { addMonths, daysBetween, isoWeekday, isTimeZone, localDateOf, parseMonthDay, startOfLocalDay } from './calendar';
+import { addMonths, daysBetween, daysInMonth, isoWeekday, isTimeZone, localDateOf, parseMonthDay, startOfLocalDay } from './calendar';
 
 const ms = (iso: string) => Date.parse(iso);
 const iso = (t: number) => new Date(t).toISOString();
@@ -29,5 +29,13 @@ describe('calendar arithmetic', () => {
     expect(parseMonthDay('02-29')).toEqual({ month: 2, day: 29 });
     expect([parseMonthDay('02-30'), parseMonthDay('13-01'), parseMonthDay('3-15'), parseMonthDay(315)]).toEqual([undefined, undefined, undefined, undefined]);
     expect([isTimeZone('Europe/Paris'), isTimeZone('UTC'), isTimeZone('Mars/Olympus'), isTimeZone('')]).toEqual([true, true, false, false]);
+  });
+});
+
+describe('daysInMonth', () => {
+  it('counts as Date.UTC does, leap years and all, whatever the year', () => {
+    for (const year of [0, 4, 99, 100, 400, 1000, 1900, 1996, 2000, 2023, 2024, 2100, 9999]) {
+      for (let month = 0; month <= 13; month++) expect(daysInMonth(year, month)).toBe(new Date(Date.UTC(year, month, 0)).getUTCDate());
+    }
   });
 });

@@ -16,7 +16,16 @@ export const addMonths = (ms: number, months: number): number => {
   return Date.UTC(year, month, day, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
 };
 
-export const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+/** Days in `month` (1-12) of `year`, proleptic Gregorian as Date.UTC counts them (month 0 is December before). */
+export const daysInMonth = (year: number, month: number): number => {
+  // Date.UTC reads years 0-99 as 1900-1999: those (never a date of this domain) go through it.
+  if (month >= 1 && month <= 12 && year >= 100 && Number.isInteger(year) && Number.isInteger(month)) {
+    return month === 2 ? ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28) : MONTH_DAYS[month - 1]!;
+  }
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+};
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export const isLeapYear = (year: number): boolean => daysInMonth(year, 2) === 29;
 
@@ -52,9 +61,22 @@ export const isTimeZone = (value: unknown): value is string => {
 
 /** Wall-clock fields in the zone, read as if they were UTC. */
 const wallClock = (ms: number, timeZone: string): number => {
+  let memo = wallClocks.get(timeZone);
+  if (!memo) wallClocks.set(timeZone, (memo = new Map()));
+  const known = memo.get(ms);
+  if (known !== undefined) return known;
   const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(ms).map((p) => [p.type, p.value]));
-  return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  if (memo.size >= WALL_CLOCK_MEMO) memo.clear();
+  memo.set(ms, wall);
+  return wall;
 };
+
+// Intl.formatToParts costs microseconds, and a fold asks for the same few instants over and over
+// (lapse days, purchase days, the start of a local day): remembered per zone, a bounded cache of a
+// pure function (the zone data cannot change within a process).
+const WALL_CLOCK_MEMO = 50_000;
+const wallClocks = new Map<string, Map<number, number>>();
 
 export const localDateOf = (ms: number, timeZone: string): LocalDate => {
   const d = new Date(wallClock(ms, timeZone));

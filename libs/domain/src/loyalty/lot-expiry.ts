@@ -1,4 +1,4 @@
-import { parseInstant } from '../shared/instant';
+import { canonicalInstant, parseInstant } from '../shared/instant';
 import { addMonths, localDateOf, parseMonthDay, startOfLocalDay } from './calendar';
 import type { LoyaltyRules } from './loyalty-rules';
 
@@ -22,7 +22,7 @@ export const lotExpiryFor = (rules: LoyaltyRules, earnedAtMs: number): LotExpiry
   const policy = rules.expiry;
   switch (policy.kind) {
     case 'months-after-earning':
-      return { kind: 'at', expiresAt: new Date(addMonths(earnedAtMs, policy.months)).toISOString() };
+      return { kind: 'at', expiresAt: canonicalInstant(addMonths(earnedAtMs, policy.months)) };
     case 'annual-lapse':
       return { kind: 'annual-lapse', on: policy.on, percent: policy.percent, minAgeMonths: policy.minAgeMonths, timeZone: rules.timeZone };
     default: {

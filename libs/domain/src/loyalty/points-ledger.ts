@@ -114,31 +114,46 @@ export const initialLedger = (): PointsLedger => ({
   seq: 0,
 });
 
-export const evolveLedger = (ledger: PointsLedger, event: LedgerEvent): PointsLedger => {
+export const evolveLedger = (ledger: PointsLedger, event: LedgerEvent): PointsLedger => evolveLedgerAs(ledger, event, true);
+
+/**
+ * The same fold without adding the movement (the points history): for a replay that derives each
+ * event once and keeps no history (libs/domain/src/loyalty/loyalty-replay.ts). The ledger is
+ * otherwise the same, including the recognition of a key its movements already hold.
+ */
+export const evolveLedgerUnrecorded = (ledger: PointsLedger, event: LedgerEvent): PointsLedger => evolveLedgerAs(ledger, event, false);
+
+const evolveLedgerAs = (ledger: PointsLedger, event: LedgerEvent, recorded: boolean): PointsLedger => {
   if (event.type === 'PointsExpiryWarned') return warned(ledger, event.data);
   const key = loyaltyKeyOf(event);
   if (ledger.movements.has(key)) return ledger;
   const seq = ledger.seq + 1;
-  const next = { ...ledger, seq };
-  const record = (l: PointsLedger, movement: Omit<PointsMovement, 'seq'>): PointsLedger =>
-    ({ ...l, movements: l.movements.set(key, { seq, ...movement }) });
-  switch (event.type) {
-    case 'PointsEarned': {
-      const d = event.data;
-      const withLot = addLot(next, {
+  if (event.type === 'PointsEarned') {
+    // The commonest event of all (one per purchase): built in one copy of the ledger, not one per step.
+    const d = event.data;
+    const movement = (): PointsMovement => ({ seq, ...definedOnly({
+      kind: 'earned' as const, at: d.earnedAt, points: d.points, rules: d.rules, rulesVersion: d.rulesVersion,
+      lots: [{ lotId: d.lotId, points: d.points - d.debtRepaid }], source: d.source, orderId: d.orderId,
+      debtRepaid: d.debtRepaid || undefined,
+    }) });
+    return {
+      ...ledger,
+      ...lotAdded(ledger, {
         lotId: d.lotId, source: d.source, seq, earnedAt: d.earnedAt, points: d.points, debtRepaid: d.debtRepaid,
         expiry: d.expiry, orderId: d.orderId, rulesVersion: d.rulesVersion,
-      });
-      const withOrder = d.orderId === undefined ? withLot : {
-        ...withLot,
-        orderPoints: withLot.orderPoints.set(d.orderId, { orderId: d.orderId, lotId: d.lotId, points: d.points, clawedBack: 0 }),
-      };
-      return record({ ...withOrder, totals: { ...withOrder.totals, earned: withOrder.totals.earned + d.points } }, definedOnly({
-        kind: 'earned', at: d.earnedAt, points: d.points, rules: d.rules, rulesVersion: d.rulesVersion,
-        lots: [{ lotId: d.lotId, points: d.points - d.debtRepaid }], source: d.source, orderId: d.orderId,
-        debtRepaid: d.debtRepaid || undefined,
-      }));
-    }
+      }),
+      orderPoints: d.orderId === undefined
+        ? ledger.orderPoints
+        : ledger.orderPoints.set(d.orderId, { orderId: d.orderId, lotId: d.lotId, points: d.points, clawedBack: 0 }),
+      totals: { ...ledger.totals, earned: ledger.totals.earned + d.points },
+      movements: recorded ? ledger.movements.set(key, movement()) : ledger.movements,
+      seq,
+    };
+  }
+  const next = { ...ledger, seq };
+  const record = (l: PointsLedger, movement: Omit<PointsMovement, 'seq'>): PointsLedger =>
+    (recorded ? { ...l, movements: l.movements.set(key, { seq, ...movement }) } : l);
+  switch (event.type) {
     case 'PointsRedeemed': {
       const d = event.data;
       const taken = consume(next, d.lots, d.occurredAt, false);
@@ -240,14 +255,19 @@ interface NewLot {
 }
 
 const addLot = (ledger: PointsLedger, n: NewLot): PointsLedger => {
-  if (ledger.lots.has(n.lotId)) return ledger;
+  const added = lotAdded(ledger, n);
+  return added === undefined ? ledger : { ...ledger, ...added };
+};
+
+/** What a new lot changes in the ledger; undefined when the lot is there already. */
+const lotAdded = (ledger: PointsLedger, n: NewLot): Pick<PointsLedger, 'lots' | 'openLots' | 'balance' | 'debt' | 'debtChanges'> | undefined => {
+  if (ledger.lots.has(n.lotId)) return undefined;
   const held = n.points - n.debtRepaid;
   const lot: Lot = definedOnly({
     lotId: n.lotId, source: n.source, seq: n.seq, earnedAt: n.earnedAt, points: n.points, held, remaining: held, expired: 0,
     expiry: n.expiry, warned: [], consumptions: [], orderId: n.orderId, rulesVersion: n.rulesVersion,
   });
   return {
-    ...ledger,
     lots: ledger.lots.set(n.lotId, lot),
     openLots: held > 0 ? insertOldestFirst(ledger, lot) : ledger.openLots,
     balance: ledger.balance + n.points,
@@ -279,5 +299,12 @@ const consume = (ledger: PointsLedger, shares: readonly LotShare[], at: string, 
 };
 
 // Events and records are stored as JSON: absent fields stay absent rather than `undefined`.
-export const definedOnly = <T extends object>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+export const definedOnly = <T extends object>(value: T): T => {
+  // A plain loop: this runs for every event a fold derives, and entries/filter/fromEntries allocate three times.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out as T;
+};

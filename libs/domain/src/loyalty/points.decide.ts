@@ -37,10 +37,11 @@ export const purchasePoints = (p: PurchaseRecorded['data'], tierName: string | u
   const holding = rules.bonuses.filter((b) => holdsForOrder(b, p, atMs, rules.timeZone));
   const orderWide = holding.filter((b) => !b.categories?.length);
   const byCategory = holding.filter((b) => b.categories?.length);
-  const items = (p.items ?? []).filter((i) => i.amount > 0);
-  const weight = items.reduce((sum, i) => sum + BigInt(i.amount), 0n);
-  const scale = 100n ** BigInt(byCategory.length);
   const itemBonuses = new Set<BonusRule>();
+  // Item bonuses need the items' shares in BigInt; without any (most orders) none of it is computed.
+  const items = byCategory.length === 0 ? [] : (p.items ?? []).filter((i) => i.amount > 0);
+  const weight = items.reduce((sum, i) => sum + BigInt(i.amount), 0n);
+  const scale = byCategory.length === 0 ? 1n : 100n ** BigInt(byCategory.length);
   let itemFactor = scale;
   let itemWeight = 1n;
   if (weight > 0n && byCategory.length > 0) {
@@ -51,15 +52,16 @@ export const purchasePoints = (p: PurchaseRecorded['data'], tierName: string | u
       return product * (matches ? hundredths(b.multiplier) : 100n);
     }, 1n), 0n);
   }
-  const numerator = BigInt(p.amount) * hundredths(currency.pointsPerUnit) * hundredths(level.pointsMultiplier)
-    * orderWide.reduce((product, b) => product * hundredths(b.multiplier), 1n) * itemFactor;
-  const denominator = BigInt(currency.minorUnitsPerUnit) * 100n * 100n * 100n ** BigInt(orderWide.length) * scale * itemWeight;
   const bonuses: AppliedBonus[] = [
     ...orderWide.map((b): AppliedBonus => ({ ruleId: b.id, multiplier: b.multiplier, scope: 'order' })),
     ...[...itemBonuses].map((b): AppliedBonus => ({ ruleId: b.id, multiplier: b.multiplier, scope: 'items' })),
   ];
   return {
-    points: Number(numerator / denominator),
+    points: byCategory.length === 0
+      ? orderPoints(p.amount, currency.pointsPerUnit, level.pointsMultiplier, orderWide, currency.minorUnitsPerUnit)
+      : Number((BigInt(p.amount) * hundredths(currency.pointsPerUnit) * hundredths(level.pointsMultiplier)
+        * orderWide.reduce((product, b) => product * hundredths(b.multiplier), 1n) * itemFactor)
+        / (BigInt(currency.minorUnitsPerUnit) * 100n * 100n * 100n ** BigInt(orderWide.length) * scale * itemWeight)),
     rules: ['base', `tier:${level.name}`, ...bonuses.map((b) => `bonus:${b.ruleId}`)],
     basis: {
       paidAmount: p.amount, currency: p.currency, pointsPerUnit: currency.pointsPerUnit, minorUnitsPerUnit: currency.minorUnitsPerUnit,
@@ -68,10 +70,40 @@ export const purchasePoints = (p: PurchaseRecorded['data'], tierName: string | u
   };
 };
 
+/**
+ * floor(amount x rate x multiplier x bonuses / minor units), all in hundredths, without item bonuses:
+ * the common case, in plain numbers while the product stays exact (below 2^53), else in BigInt.
+ */
+const orderPoints = (amount: number, pointsPerUnit: number, multiplier: number, bonuses: readonly BonusRule[], minorUnitsPerUnit: number): number => {
+  let numerator = amount * Math.round(pointsPerUnit * 100) * Math.round(multiplier * 100);
+  let denominator = minorUnitsPerUnit * 100 * 100;
+  for (const b of bonuses) {
+    numerator *= Math.round(b.multiplier * 100);
+    denominator *= 100;
+  }
+  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator)) {
+    const big = bonuses.reduce((product, b) => product * hundredths(b.multiplier), BigInt(amount) * hundredths(pointsPerUnit) * hundredths(multiplier));
+    return Number(big / (BigInt(minorUnitsPerUnit) * 100n * 100n * 100n ** BigInt(bonuses.length)));
+  }
+  // The float quotient can round up across an integer; the products are exact, so correct it.
+  let q = Math.floor(numerator / denominator);
+  while (q * denominator > numerator) q--;
+  while ((q + 1) * denominator <= numerator) q++;
+  return q;
+};
+
+// A bonus's from/to, parsed once per rules object rather than for every purchase (a cache of a pure function).
+const bounds = new WeakMap<BonusRule, { readonly from?: number; readonly to?: number }>();
+const boundsOf = (b: BonusRule): { readonly from?: number; readonly to?: number } => {
+  let known = bounds.get(b);
+  if (!known) bounds.set(b, (known = { from: parseInstant(b.from), to: parseInstant(b.to) }));
+  return known;
+};
+
 const holdsForOrder = (b: BonusRule, p: PurchaseRecorded['data'], atMs: number, timeZone: string): boolean => {
   if (b.paymentMethods && (p.paymentMethod === undefined || !b.paymentMethods.includes(p.paymentMethod))) return false;
-  if (b.from !== undefined && atMs < parseInstant(b.from)!) return false;
-  if (b.to !== undefined && atMs >= parseInstant(b.to)!) return false;
+  if (b.from !== undefined && atMs < boundsOf(b).from!) return false;
+  if (b.to !== undefined && atMs >= boundsOf(b).to!) return false;
   if (b.daysOfMonth?.length || b.daysOfWeek?.length) {
     const local = localDateOf(atMs, timeZone);
     if (b.daysOfMonth?.length && !b.daysOfMonth.includes(local.day)) return false;

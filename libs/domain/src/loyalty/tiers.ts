@@ -46,27 +46,32 @@ export type RollingFigures = Omit<TierFigures, 'minSpend' | 'minOrders'>;
 export const rollingFigures = (state: CustomerState, asOfMs: number, rules: LoyaltyRules): RollingFigures => {
   const windowTo = canonicalInstant(asOfMs);
   const windowFrom = canonicalInstant(addMonths(asOfMs, -rules.tierPolicy.windowMonths));
-  const inWindow = (at: string) => at > windowFrom && at <= windowTo;
+  const { netSpend, orders } = windowTotals(state, windowFrom, windowTo);
+  return { windowFrom, windowTo, currency: state.currency ?? rules.defaultCurrency, netSpend, orders, qualifyBy: rules.tierPolicy.qualifyBy };
+};
+
+const windowTotals = (state: CustomerState, windowFrom: string, windowTo: string): { readonly netSpend: number; readonly orders: number } => {
   let spend = 0;
-  const refundedBy = new Map<string, number>();
-  for (const refund of state.refunds.values()) {
-    if (refund.occurredAt > windowTo) continue;
-    refundedBy.set(refund.orderId, (refundedBy.get(refund.orderId) ?? 0) + refund.amount);
-    if (inWindow(refund.occurredAt)) spend -= refund.amount;
+  // Only refunds need the per-order sums, and most customers have none: no map for them.
+  let refundedBy: Map<string, number> | undefined;
+  if (state.refunds.size > 0) {
+    refundedBy = new Map();
+    for (const refund of state.refunds.values()) {
+      if (refund.occurredAt > windowTo) continue;
+      refundedBy.set(refund.orderId, (refundedBy.get(refund.orderId) ?? 0) + refund.amount);
+      if (refund.occurredAt > windowFrom) spend -= refund.amount;
+    }
   }
   let orders = 0;
   for (const order of state.orders.values()) {
-    if (!inWindow(order.occurredAt)) continue;
+    if (order.occurredAt <= windowFrom || order.occurredAt > windowTo) continue;
     spend += order.amount;
-    if (order.amount === 0 || (refundedBy.get(order.orderId) ?? 0) < order.amount) orders++;
+    if (order.amount === 0 || (refundedBy?.get(order.orderId) ?? 0) < order.amount) orders++;
   }
-  return {
-    windowFrom, windowTo, currency: state.currency ?? rules.defaultCurrency, netSpend: Math.max(0, spend), orders,
-    qualifyBy: rules.tierPolicy.qualifyBy,
-  };
+  return { netSpend: Math.max(0, spend), orders };
 };
 
-const meets = (level: TierLevel, f: RollingFigures): boolean => {
+const meets = (level: TierLevel, f: Pick<RollingFigures, 'currency' | 'netSpend' | 'orders' | 'qualifyBy'>): boolean => {
   const spend = f.netSpend >= (level.minSpend[f.currency] ?? Infinity);
   const orders = level.minOrders !== undefined && f.orders >= level.minOrders;
   switch (f.qualifyBy) {
@@ -81,12 +86,15 @@ const meets = (level: TierLevel, f: RollingFigures): boolean => {
 
 /** The highest level the figures reach (the first level is always reached). */
 export const qualifiedLevel = (f: RollingFigures, rules: LoyaltyRules): { readonly index: number; readonly figures: TierFigures } => {
-  let index = 0;
-  rules.tiers.forEach((level, i) => {
-    if (i > 0 && meets(level, f)) index = i;
-  });
+  const index = qualifiedIndex(f, rules);
   const level = rules.tiers[index]!;
   return { index, figures: definedOnly({ ...f, minSpend: level.minSpend[f.currency] ?? 0, minOrders: level.minOrders }) };
+};
+
+const qualifiedIndex = (f: Pick<RollingFigures, 'currency' | 'netSpend' | 'orders' | 'qualifyBy'>, rules: LoyaltyRules): number => {
+  let index = 0;
+  for (let i = 1; i < rules.tiers.length; i++) if (meets(rules.tiers[i]!, f)) index = i;
+  return index;
 };
 
 /**
@@ -94,10 +102,20 @@ export const qualifiedLevel = (f: RollingFigures, rules: LoyaltyRules): { readon
  * The purchase itself earned at the tier held before it.
  */
 export const upgradeOnPurchase = (after: CustomerState, orderId: string, rules: LoyaltyRules): TierChanged | undefined => {
-  const asOfMs = parseInstant(after.lastPurchaseAt)!;
   const current = tierLevelOf(rules, after.loyalty.tier.name);
+  // Nothing above the top level; below it, the totals alone tell whether a higher level is reached,
+  // and the figures the event records are only spelled out when it is (a purchase rarely upgrades).
+  if (current.index === rules.tiers.length - 1) return undefined;
+  const currency = after.currency ?? rules.defaultCurrency;
+  const qualifyBy = rules.tierPolicy.qualifyBy;
+  // Lifetime figures bound the window's (a level met by less is met by more): when even they reach
+  // no higher level, the window scan, linear in the orders, is not needed.
+  if (qualifiedIndex({ netSpend: after.grossSpend, orders: after.orders.size, currency, qualifyBy }, rules) <= current.index) return undefined;
+  const asOfMs = parseInstant(after.lastPurchaseAt)!;
+  const windowTo = canonicalInstant(asOfMs);
+  const totals = windowTotals(after, canonicalInstant(addMonths(asOfMs, -rules.tierPolicy.windowMonths)), windowTo);
+  if (qualifiedIndex({ ...totals, currency, qualifyBy }, rules) <= current.index) return undefined;
   const { index, figures } = qualifiedLevel(rollingFigures(after, asOfMs, rules), rules);
-  if (index <= current.index) return undefined;
   return {
     type: 'TierChanged',
     data: {

@@ -30,7 +30,7 @@ interface Compose {
 }
 
 const INFRA = ['eventstoredb', 'kafka', 'postgres'] as const;
-const ROLES = { api: 'api', ingest: 'ingest', projector: 'projector' } as const;
+const ROLES = { api: 'api', ingest: 'ingest', projector: 'projector', saga: 'saga' } as const;
 
 /** `${VAR:?message}` and `${VAR:-default}` as compose interpolates them, from `env`. */
 function interpolate(value: string, env: Record<string, string>): string {
@@ -45,7 +45,7 @@ describe('docker/docker-compose.yml (parsed and checked, not run: no Docker engi
   const compose = parse(read('docker/docker-compose.yml'), { merge: true }) as Compose;
   const services = compose.services;
 
-  it('has EventStoreDB, Kafka, Postgres and the engine in the api, ingest and projector roles', () => {
+  it('has EventStoreDB, Kafka, Postgres and the engine in the api, ingest, projector and saga roles', () => {
     expect(Object.keys(services).sort()).toEqual([...INFRA, ...Object.keys(ROLES)].sort());
   });
 

@@ -262,6 +262,11 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  /** $all has no gaps to wait for: what is committed is readable. */
+  committedHeadPosition(): Promise<LogPosition> {
+    return this.headPosition();
+  }
+
   async headPosition(): Promise<LogPosition> {
     let from: ReadPosition = END;
     let before: LogPosition | undefined;

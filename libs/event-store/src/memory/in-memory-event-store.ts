@@ -123,6 +123,11 @@ export class InMemoryEventStore implements EventStore {
     return this.log.at(-1)?.position ?? START;
   }
 
+  /** Every appended event is visible at once here. */
+  committedHeadPosition(): Promise<LogPosition> {
+    return this.headPosition();
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
   }

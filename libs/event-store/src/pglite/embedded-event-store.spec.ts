@@ -1,4 +1,4 @@
-import { EVENTS_TABLE, STREAMS_TABLE } from '../sql/event-store-tables';
+import { EVENTS_TABLE } from '../sql/event-store-tables';
 import { eventStoreContract } from '../testing/event-store.contract';
 import { EmbeddedDatabase } from './embedded-database';
 import { createEmbeddedEventStore } from './embedded-event-store';
@@ -12,6 +12,6 @@ afterAll(() => db.close());
 
 eventStoreContract('embedded (PGlite)', async () => {
   const store = await createEmbeddedEventStore(db, { pollIntervalMs: 10 });
-  await db.query(`TRUNCATE ${EVENTS_TABLE}, ${STREAMS_TABLE} RESTART IDENTITY`);
+  await db.query(`TRUNCATE ${EVENTS_TABLE} RESTART IDENTITY`);
   return { store, cleanup: () => store.close() };
 });

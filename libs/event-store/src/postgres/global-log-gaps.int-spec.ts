@@ -6,6 +6,7 @@ import { appendStatement } from '../sql/append-to-streams.sql';
 import { EVENTS_TABLE } from '../sql/event-store-tables';
 import { openOwnedPool } from './owned-pool';
 import { createPostgresEventStore } from './postgres-event-store';
+import { readLogPages } from '../read-log-pages';
 
 /**
  * On Postgres, global positions come from a sequence and are handed out before commit, so they
@@ -116,6 +117,8 @@ describeWithPostgres('Postgres global log under concurrent writers', () => {
 
     const holder = new Client({ connectionString: database.url });
     await holder.connect();
+    let caughtUp = false;
+    let seenWhenCaughtUp: Promise<string[]> | undefined;
     try {
       await holder.query('BEGIN');
       const held = appendStatement([{ streamId: 'held', events: [{ id: eventIdFor('held', '1'), type: 'T', data: {} }], expectedRevision: 'any' }]);
@@ -132,22 +135,53 @@ describeWithPostgres('Postgres global log under concurrent writers', () => {
 
       expect(await reader.readAll({ after: before!.position, maxCount: 10 })).toEqual([]);
       expect(await reader.headPosition()).toEqual(before!.position);
-      await subscriber.subscription.caughtUp();
+      // What read-your-writes waits for runs ahead: 'later' is committed, only not readable yet.
+      const [later] = await reader.readStream('later');
+      expect(await reader.committedHeadPosition()).toEqual(later!.position);
+      // "Caught up" means every committed event, 'later' included: it must not resolve on an empty read.
+      seenWhenCaughtUp = subscriber.subscription.caughtUp().then(() => {
+        caughtUp = true;
+        return subscriber.seen.map((e) => e.streamId);
+      });
       await readsAfter(3); // the subscriber has looked again, three times, and still holds back
       expect(subscriber.seen).toEqual([]);
+      expect(caughtUp).toBe(false);
 
       await holder.query('COMMIT');
     } finally {
       await holder.query('ROLLBACK').catch(() => undefined);
       await holder.end();
     }
-    await subscriber.reached(2);
-    await subscriber.subscription.caughtUp();
+    expect(await seenWhenCaughtUp!).toEqual(['held', 'later']);
     await subscriber.subscription.stop();
     expect(subscriber.seen.map((e) => e.streamId)).toEqual(['held', 'later']);
     expectInLogOrder(subscriber.seen);
     // 'held' got the lower position but committed last: only the transaction half keeps it in.
     expect(subscriber.seen[0]!.position.pos).toBeLessThan(subscriber.seen[1]!.position.pos);
+  });
+
+  it('readLogPages waits for events committed behind an open transaction instead of stopping short', async () => {
+    const holder = new Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_current_xact_id()'); // holds every reader back until it ends
+      await writers.appendToStream('behind', [{ id: eventIdFor('behind', '1'), type: 'T', data: {} }], { expectedRevision: 'any' });
+      let finished = false;
+      const read = (async () => {
+        const streams: string[] = [];
+        for await (const page of readLogPages(reader, { pageSize: 100, retryMs: 5 })) streams.push(...page.map((e) => e.streamId));
+        finished = true;
+        return streams;
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(finished).toBe(false);
+      await holder.query('COMMIT');
+      expect((await read).at(-1)).toBe('behind');
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { createTestDatabase, describeWithPostgres } from '@lifecycle/testing';
 import { eventIdFor } from '../event-id';
 import { EVENT_STORE_MIGRATIONS, migrateEventStore } from '../sql/event-store.migrations';
-import { EVENTS_TABLE, MIGRATIONS_TABLE, STREAMS_TABLE } from '../sql/event-store-tables';
+import { EVENTS_TABLE, MIGRATIONS_TABLE } from '../sql/event-store-tables';
 import { eventStoreContract } from '../testing/event-store.contract';
 import { openOwnedPool } from './owned-pool';
 import { pgPoolSqlClient } from './pg-pool-sql-client';
@@ -23,7 +23,7 @@ describeWithPostgres('Postgres event store', () => {
 
   eventStoreContract('postgres', async () => {
     const store = await createPostgresEventStore(pool, { pollIntervalMs: 10 });
-    await pool.query(`TRUNCATE ${EVENTS_TABLE}, ${STREAMS_TABLE} RESTART IDENTITY`);
+    await pool.query(`TRUNCATE ${EVENTS_TABLE} RESTART IDENTITY`);
     return { store, cleanup: () => store.close() };
   });
 

@@ -13,11 +13,11 @@ import { SqlClient, sqlState, toBigInt } from './sql-client';
  * One statement, one round trip, for one stream or many; it also tells a conflict from a repeat.
  * See event_store_append in the migrations.
  */
-export const APPEND_SQL = `SELECT stream_id, revision, written
+export const APPEND_SQL = `SELECT stream_id, revision::text, written::text
 FROM event_store_append($1::text[], $2::int8[], $3::int4[], $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8::boolean)`;
 
 /** The fast path for one stream: less work inside, but it only knows success (else LE000). */
-export const APPEND_TO_STREAM_SQL = `SELECT stream_id, revision, written
+export const APPEND_TO_STREAM_SQL = `SELECT stream_id, revision::text, written::text
 FROM event_store_append_to_stream($1, $2::int8, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])`;
 
 const ENCODED_EXPECTATION = { 'no-stream': '-1', any: '-2', 'stream-exists': '-3' } as const;

@@ -3,7 +3,6 @@
  * raw SQL on the same tables.
  */
 export const EVENTS_TABLE = 'events';
-export const STREAMS_TABLE = 'streams';
 export const MIGRATIONS_TABLE = 'event_store_migrations';
 
 /** The columns a raw insert has to fill; the rest have defaults (position, transaction id, time). */

@@ -1,5 +1,6 @@
 import { MIGRATIONS_TABLE } from './event-store-tables';
 import { V1_STATEMENTS } from './migrations/v1-streams-events-append.sql';
+import { V2_STATEMENTS } from './migrations/v2-revisions-from-events.sql';
 import { SqlClient } from './sql-client';
 
 export interface Migration {
@@ -12,6 +13,7 @@ export interface Migration {
 /** Append-only: a released migration is never edited; a change is a new version. */
 export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'streams, events, and the append functions', statements: V1_STATEMENTS },
+  { version: 2, name: 'revisions from the events table; no streams table', statements: V2_STATEMENTS },
 ];
 
 // Any constant will do, as long as nothing else in the database uses it.

@@ -15,7 +15,7 @@ import {
 import { AppendSignal, startPollingSubscription } from '../polling-subscription';
 import { appendToStreams } from './append-to-streams.sql';
 import { migrateEventStore } from './event-store.migrations';
-import { headPosition, readAll } from './read-all.sql';
+import { COMMITTED_HEAD_SQL, headPosition, readAll } from './read-all.sql';
 import { readStream } from './read-stream.sql';
 import { SqlClient } from './sql-client';
 
@@ -72,6 +72,10 @@ class SqlEventStore implements EventStore {
 
   headPosition(): Promise<LogPosition> {
     return headPosition(this.client);
+  }
+
+  committedHeadPosition(): Promise<LogPosition> {
+    return headPosition(this.client, COMMITTED_HEAD_SQL);
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {

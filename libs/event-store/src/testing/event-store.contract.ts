@@ -403,6 +403,8 @@ export function eventStoreContract(adapterName: string, factory: EventStoreFacto
         const head = await store.headPosition();
         expect(head).toEqual(log[1]!.position);
         expect(await store.readAll({ after: head, maxCount: 10 })).toEqual([]);
+        // With no transaction in flight, the committed head is the readable one.
+        expect(await store.committedHeadPosition()).toEqual(head);
       });
     });
 

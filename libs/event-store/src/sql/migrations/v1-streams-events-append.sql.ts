@@ -1,4 +1,7 @@
-import { EVENTS_TABLE as EVENTS, STREAMS_TABLE as STREAMS } from '../event-store-tables';
+import { EVENTS_TABLE as EVENTS } from '../event-store-tables';
+
+// Dropped by v2; named here only.
+const STREAMS = 'streams';
 
 // Frozen once released: a change to the schema or to a function is a new migration.
 
