@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { SealedPersonalData } from '@lifecycle/domain';
 import { canonicalPersonalData, type PersonalData } from './personal-data';
-import { PRIVACY_MIGRATIONS } from './privacy.migrations';
+import { PRIVACY_MIGRATION } from './privacy.migrations';
 import type { SqlQueryable } from './sql-queryable';
 
 const ALGORITHM = 'aes-256-gcm';
@@ -30,7 +30,7 @@ export class PersonalDataVault {
   }
 
   async migrate(): Promise<void> {
-    for (const statement of PRIVACY_MIGRATIONS) await this.sql.query(statement);
+    await this.sql.query(PRIVACY_MIGRATION);
   }
 
   async seal(customerId: string, personal: PersonalData, now: Date): Promise<SealedPersonalData> {

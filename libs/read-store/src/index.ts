@@ -5,13 +5,13 @@ export {
 export { embeddedPgDriver, LeasedClientReleasedError } from './data-source/embedded-pg-driver';
 export { bigintColumn, instantColumn } from './columns';
 export {
-  type ApplyContext, InvalidProjectionError, type ProjectionDefinition, ProjectionEventError,
+  type ApplyContext, InvalidProjectionError, type ProjectionDefinition, ProjectionEventError, ProjectionMemory,
 } from './projections/projection';
-export { type RowFold, type RowMapping, rowProjection } from './projections/row-projection';
+export { MAX_REMEMBERED_ROWS, type RowFold, type RowMapping, rowProjection } from './projections/row-projection';
 export { VERSION_PROPERTY, type VersionedRow } from './projections/row-table';
 export { type CheckpointStatus, ProjectionCheckpoint, type RecordedProjectionError } from './projections/projection-checkpoint.entity';
 export {
-  ActiveVersionError, CheckpointMovedError, type CheckpointRow, ProjectionVersionNotReadyError, readCheckpoints,
+  ActiveVersionError, CheckpointMovedError, type CheckpointRow, deleteCheckpoint, ProjectionVersionNotReadyError, readCheckpoints, switchActiveVersion,
 } from './projections/projection-checkpoints.sql';
 export { EVENTS_BEHIND_CAP, eventsTableLag } from './projections/events-behind.sql';
 export {
@@ -19,3 +19,11 @@ export {
   RunnerStateError, UnknownProjectionError,
 } from './projections/projection-runner';
 export { type ProjectionStatusSource, registerProjectionMetrics } from './projections/projection-metrics';
+export type { ProjectionDiff, ProjectionFamily, ProjectionParameters, TransitionMatrix } from './projections/projection-family';
+export { DefinitionConflictError, readDefinitions, registerDefinition, type StoredDefinition } from './projections/projection-definitions.sql';
+export { claimLease, type LeaseRow, readLeases, releaseLease } from './projections/projection-leases.sql';
+export {
+  DEFAULT_DEFINITION_POLL_MS, DEFAULT_LEASE_MS, type DefinitionProblem, HostedProjections, type HostedProjectionsOptions, type HostedProjectionStatus,
+  listProjections, newLeaseOwner, parseStored,
+} from './projections/hosted-projections';
+export { InvalidDefinitionError, parseCommonFields, readDefinitionFile } from './projections/definition-file';

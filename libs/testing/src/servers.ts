@@ -77,8 +77,19 @@ export async function createTestDatabase(prefix = 'le_test'): Promise<{ url: str
     drop: async () => {
       const c = new Client({ connectionString: postgresAdminUrl() });
       await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      try {
+        // A pg Pool's end() resolves before its sockets have closed. FORCE would terminate such a
+        // closing connection, and pg reports that as an 'error' event on a pool nobody listens to any
+        // more, which fails the suite. So wait (briefly) for the suite's connections to go first.
+        for (let waited = 0; waited < 5_000; waited += 50) {
+          const { rows } = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [name]);
+          if (rows[0]!.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
     },
   };
 }

@@ -16,7 +16,7 @@ describeWithPostgres('read store on Postgres', () => {
     const opened = await Promise.all([0, 1, 2].map(() => openPostgresReadStore(database.url, TALLY_READ_MODELS, { poolSize: 2 })));
     try {
       const applied = (await opened[0]!.query(`SELECT name FROM ${READ_STORE_MIGRATIONS_TABLE} ORDER BY id`)) as { name: string }[];
-      expect(applied.map((m) => m.name)).toEqual(['ProjectionCheckpoints1767225600000', 'TallyTable1767225699000']);
+      expect(applied.map((m) => m.name)).toEqual(['ProjectionCheckpoints1767225600000', 'ProjectionDefinitions1767225600100', 'TallyTable1767225699000']);
     } finally {
       await Promise.all(opened.map((ds) => ds.destroy()));
     }

@@ -2,6 +2,7 @@ import type { PoolConfig } from 'pg';
 import { DataSource, MigrationExecutor, type MixedList } from 'typeorm';
 import type { EmbeddedDatabase } from '@lifecycle/event-store';
 import { ProjectionCheckpoints1767225600000 } from '../migrations/1767225600000-projection-checkpoints';
+import { ProjectionDefinitions1767225600100 } from '../migrations/1767225600100-projection-definitions';
 import { ProjectionCheckpoint } from '../projections/projection-checkpoint.entity';
 import { embeddedPgDriver } from './embedded-pg-driver';
 
@@ -67,7 +68,7 @@ export function openPostgresReadStore(
 function common(models: ReadModels, options: ReadStoreOptions) {
   return {
     entities: [ProjectionCheckpoint, ...asArray(models.entities)],
-    migrations: [ProjectionCheckpoints1767225600000, ...asArray(models.migrations)],
+    migrations: [ProjectionCheckpoints1767225600000, ProjectionDefinitions1767225600100, ...asArray(models.migrations)],
     migrationsTableName: READ_STORE_MIGRATIONS_TABLE,
     migrationsRun: false,
     synchronize: false,

@@ -15,6 +15,8 @@ export interface CheckpointRow {
   readonly caughtUpAt: Date | null;
   readonly activatedAt: Date | null;
   readonly updatedAt: Date;
+  /** The process driving this version, while its lease runs (see projection-leases.sql.ts). */
+  readonly leaseOwner: string | null;
 }
 
 /** The checkpoint moved under us: another runner is applying the same projection version. */
@@ -43,7 +45,7 @@ export class ActiveVersionError extends Error {
 }
 
 const COLUMNS = `projection, version, tx::text AS tx, pos::text AS pos, status, active, events_processed::text AS events_processed,
-  last_error, caught_up_at, activated_at, updated_at`;
+  last_error, caught_up_at, activated_at, updated_at, CASE WHEN lease_until > now() THEN lease_owner END AS lease_owner`;
 
 interface RawCheckpoint {
   projection: string;
@@ -57,6 +59,7 @@ interface RawCheckpoint {
   caught_up_at: Date | null;
   activated_at: Date | null;
   updated_at: Date;
+  lease_owner: string | null;
 }
 
 const toRow = (r: RawCheckpoint): CheckpointRow => ({
@@ -70,6 +73,7 @@ const toRow = (r: RawCheckpoint): CheckpointRow => ({
   caughtUpAt: r.caught_up_at,
   activatedAt: r.activated_at,
   updatedAt: r.updated_at,
+  leaseOwner: r.lease_owner,
 });
 
 /** The row of a projection version, created at the start of the log if it is new. */
@@ -112,6 +116,36 @@ export async function advanceCheckpoint(
     [projection, version, from.tx.toString(), from.pos.toString(), to.tx.toString(), to.pos.toString(), events],
   )) as [{ n: number }];
   if (n !== 1) throw new CheckpointMovedError(projection, version);
+}
+
+/**
+ * advanceCheckpoint for several versions that applied the same batch, in one statement: all of them
+ * move, or CheckpointMovedError (naming the first that did not) and the caller rolls back.
+ */
+export async function advanceCheckpoints(
+  manager: EntityManager,
+  versions: readonly { readonly projection: string; readonly version: number; readonly from: LogPosition }[],
+  to: LogPosition,
+  events: number,
+): Promise<void> {
+  const moved = (await manager.query(
+    // A CTE, as in advanceCheckpoint: TypeORM answers a bare UPDATE with [rows, count].
+    `WITH moved AS (
+       UPDATE projection_checkpoints c
+       SET tx = $5::int8, pos = $6::int8, events_processed = c.events_processed + $7, updated_at = now()
+       FROM unnest($1::text[], $2::int[], $3::int8[], $4::int8[]) AS f(projection, version, tx, pos)
+       WHERE c.projection = f.projection AND c.version = f.version AND c.tx = f.tx AND c.pos = f.pos
+       RETURNING c.projection, c.version)
+     SELECT projection, version FROM moved`,
+    [
+      versions.map((v) => v.projection), versions.map((v) => v.version), versions.map((v) => v.from.tx.toString()), versions.map((v) => v.from.pos.toString()),
+      to.tx.toString(), to.pos.toString(), events,
+    ],
+  )) as { projection: string; version: number }[];
+  if (moved.length === versions.length) return;
+  const done = new Set(moved.map((m) => `${m.projection}@${m.version}`));
+  const stuck = versions.find((v) => !done.has(`${v.projection}@${v.version}`))!;
+  throw new CheckpointMovedError(stuck.projection, stuck.version);
 }
 
 export async function markCaughtUp(manager: EntityManager, projection: string, version: number): Promise<void> {

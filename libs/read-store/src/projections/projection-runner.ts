@@ -1,15 +1,21 @@
 import type { DataSource } from 'typeorm';
 import { comparePositions, type EventStore, type LogPosition, type RecordedEvent, START, type Subscription } from '@lifecycle/event-store';
 import { eventsTableLag } from './events-behind.sql';
-import { assertValidDefinition, codeOf, messageOf, type ProjectionDefinition, ProjectionEventError } from './projection';
+import { assertValidDefinition, codeOf, messageOf, type ProjectionDefinition, ProjectionEventError, ProjectionMemory } from './projection';
 import type { RecordedProjectionError } from './projection-checkpoint.entity';
 import {
-  ActiveVersionError, activateIfNoneActive, activeVersionOf, advanceCheckpoint, deleteCheckpoint, ensureCheckpoint, markCaughtUp, markFailed,
-  markRetrying, readCheckpoints, resetCheckpoint, switchActiveVersion,
+  ActiveVersionError, activateIfNoneActive, activeVersionOf, advanceCheckpoint, advanceCheckpoints, deleteCheckpoint, ensureCheckpoint, markCaughtUp,
+  markFailed, markRetrying, readCheckpoints, resetCheckpoint, switchActiveVersion,
 } from './projection-checkpoints.sql';
 import { RateWindow } from './rate-window';
 
-export const DEFAULT_PROJECTION_BATCH_SIZE = 1000;
+/**
+ * Events read per batch at most. Live, batches are as small as what has arrived; catching up, a batch
+ * this size costs one transaction and one statement per table for every version in the group, so the
+ * fixed cost per batch is spread over many events (on PGlite, 5,000 hold the database for well under a
+ * second per batch, and a batch that large of CDNOW touches a few hundred customers).
+ */
+export const DEFAULT_PROJECTION_BATCH_SIZE = 5000;
 
 export interface ProjectionRunnerOptions {
   readonly dataSource: DataSource;
@@ -22,7 +28,7 @@ export interface ProjectionRunnerOptions {
    * When the newest registered version of a projection has caught up with the log and is not the
    * one served, switch to it (default true). Off, a new version is built and waits for `switchTo`.
    */
-  readonly switchWhenCaughtUp?: boolean;
+  readonly switchWhenCaughtUp?: boolean | ((name: string, version: number) => boolean);
   /** Lag in events after a checkpoint; default: counted in the event store's table. null: unknown. */
   readonly eventsBehind?: ((after: LogPosition) => Promise<number>) | null;
   /** Monotonic milliseconds, for throughput only. */
@@ -64,6 +70,8 @@ export class ProjectionFailedError extends Error {
 
 const textPosition = (position: LogPosition) => ({ tx: position.tx.toString(), pos: position.pos.toString() });
 
+const isStart = (position: LogPosition) => comparePositions(position, START) === 0;
+
 export class RunnerStateError extends Error {
   readonly code = 'PROJECTION.RUNNER_STATE';
   constructor(message: string) {
@@ -81,6 +89,8 @@ class Track {
   processed = 0;
   lastError: ProjectionStatus['lastError'] = null;
   group: Group | undefined;
+  /** The projection's memory of its own rows; replaced by `forget` whenever it may be out of step with them. */
+  memory = new ProjectionMemory(false);
   /** The batch being applied right now, so that a rebuild can wait for it. */
   inFlight: Promise<unknown> = Promise.resolve();
   readonly rate: RateWindow;
@@ -94,6 +104,11 @@ class Track {
 
   get name(): string {
     return this.definition.name;
+  }
+
+  /** From here on the projection reads its rows from the tables again (memory empty, not from the start). */
+  forget(fromStart = false): void {
+    this.memory = new ProjectionMemory(fromStart);
   }
   get version(): number {
     return this.definition.version;
@@ -153,6 +168,7 @@ interface Group {
  */
 export class ProjectionRunner {
   private readonly tracks: Track[];
+  private readonly clock: () => number;
   private readonly groups = new Set<Group>();
   private readonly batchSize: number;
   private readonly countBehind: ((after: LogPosition) => Promise<number>) | null;
@@ -161,6 +177,7 @@ export class ProjectionRunner {
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     const clock = options.clock ?? (() => performance.now());
+    this.clock = clock;
     const seen = new Set<string>();
     this.tracks = options.projections.map((definition) => {
       assertValidDefinition(definition);
@@ -183,11 +200,12 @@ export class ProjectionRunner {
       for (const track of this.tracks) {
         const row = await ensureCheckpoint(manager, track.name, track.version);
         track.checkpoint = row.checkpoint;
+        track.forget(isStart(row.checkpoint));
         track.lastError = row.lastError && { ...row.lastError, at: row.updatedAt.toISOString() };
         if (row.status === 'failed') await markRetrying(manager, track.name, track.version);
       }
       for (const name of new Set(this.tracks.map((t) => t.name))) {
-        await activateIfNoneActive(manager, name, this.newest(name).version);
+        await activateIfNoneActive(manager, name, this.firstToServe(name).version);
         await this.refreshActive(name);
       }
       const byCheckpoint = new Map<string, Track[]>();
@@ -219,6 +237,52 @@ export class ProjectionRunner {
     }
   }
 
+  /**
+   * Adds a version to a running runner (a version registered by another process meanwhile): its
+   * checkpoint is loaded or created, it is activated if no version of the projection is, and it
+   * gets a subscription of its own from its checkpoint. Before `start()`, it simply joins the others.
+   */
+  async add(definition: ProjectionDefinition): Promise<void> {
+    assertValidDefinition(definition);
+    if (this.tracks.some((t) => t.name === definition.name && t.version === definition.version)) {
+      throw new RunnerStateError(`projection ${definition.name} v${definition.version} is registered twice`);
+    }
+    const track = new Track(definition, this.clock);
+    this.tracks.push(track);
+    if (!this.running) return;
+    await this.starting;
+    const manager = this.options.dataSource.manager;
+    const row = await ensureCheckpoint(manager, track.name, track.version);
+    track.checkpoint = row.checkpoint;
+    track.forget(isStart(row.checkpoint));
+    track.lastError = row.lastError && { ...row.lastError, at: row.updatedAt.toISOString() };
+    if (row.status === 'failed') await markRetrying(manager, track.name, track.version);
+    await activateIfNoneActive(manager, track.name, this.firstToServe(track.name).version);
+    await this.refreshActive(track.name);
+    this.subscribe([track]);
+  }
+
+  /**
+   * Stops driving a version here (after the batch in flight) and forgets it; its rows and checkpoint
+   * stay, for whoever drives it next. Waiters on it are rejected.
+   */
+  async remove(name: string, version: number): Promise<void> {
+    const track = this.track(name, version);
+    await this.detach(track);
+    this.tracks.splice(this.tracks.indexOf(track), 1);
+    track.state = 'stopped';
+  }
+
+  /** The versions this runner drives. */
+  versions(): { name: string; version: number }[] {
+    return this.tracks.map((t) => ({ name: t.name, version: t.version }));
+  }
+
+  /** Each version's state as this runner sees it, and when a failed one failed (no database read). */
+  states(): { name: string; version: number; state: ProjectionState; failedAt?: string }[] {
+    return this.tracks.map((t) => ({ name: t.name, version: t.version, state: t.state, ...(t.state === 'failed' && t.lastError && { failedAt: t.lastError.at }) }));
+  }
+
   /** The served version of a projection, as recorded in the database (null before any has run). */
   activeVersion(name: string): Promise<number | null> {
     return activeVersionOf(this.options.dataSource.manager, name);
@@ -235,9 +299,12 @@ export class ProjectionRunner {
    * that answers from read models right after a command. Rejects if one of them fails or stops first.
    */
   async catchUp(name?: string): Promise<void> {
-    const head = await this.options.eventStore.headPosition();
+    // Everything committed before this call, not only what readAll shows yet: on Postgres a write
+    // becomes readable once older transactions elsewhere in the cluster end, and the caller's own
+    // write must be in the rows when this resolves.
+    const head = await this.options.eventStore.committedHeadPosition();
     const tracks = name === undefined ? this.tracks : this.tracks.filter((t) => t.name === name);
-    if (tracks.length === 0) throw new UnknownProjectionError(name ?? '(any)');
+    if (tracks.length === 0 && name !== undefined) throw new UnknownProjectionError(name);
     await Promise.all(tracks.map((track) => track.reach(head)));
   }
 
@@ -268,9 +335,11 @@ export class ProjectionRunner {
         await track.definition.clearVersion(manager, version);
       });
     } catch (error) {
+      track.forget();
       this.subscribe([track]); // nothing was reset: go on from where it was
       throw error;
     }
+    track.forget(true);
     track.checkpoint = START;
     track.processed = 0;
     track.lastError = null;
@@ -283,6 +352,7 @@ export class ProjectionRunner {
     const track = this.track(name, version);
     if (track.state !== 'failed') return;
     await markRetrying(this.options.dataSource.manager, name, version);
+    track.forget();
     this.subscribe([track]);
   }
 
@@ -369,8 +439,27 @@ export class ProjectionRunner {
     );
   }
 
+  /**
+   * Every version of the group in one transaction, with one checkpoint statement for all: on PGlite a
+   * transaction and a statement cost about as much as folding hundreds of events, and a full rebuild
+   * runs every projection in one group. Should anything in it fail (a projection, the database, a
+   * checkpoint someone else moved), nothing of it is kept, and the batch is applied again one version
+   * per transaction: there each failure stops its own version alone, as it always has.
+   */
   private async applyToGroup(group: Group, batch: readonly RecordedEvent[]): Promise<void> {
-    for (const track of [...group.tracks]) {
+    const tracks = [...group.tracks];
+    if (tracks.length > 1) {
+      const together = this.applyTogether(tracks, batch);
+      for (const track of tracks) track.inFlight = together.catch(() => undefined);
+      try {
+        await together;
+        if (group.tracks.size === 0) void this.endGroup(group);
+        return;
+      } catch {
+        for (const track of tracks) track.forget();
+      }
+    }
+    for (const track of tracks) {
       // A rebuild may have taken the track out while an earlier one was being applied.
       if (!group.tracks.has(track)) continue;
       const applied = this.applyToTrack(track, batch);
@@ -378,10 +467,23 @@ export class ProjectionRunner {
       try {
         await applied;
       } catch (error) {
+        track.forget();
         await this.fail(track, error, batch);
       }
     }
     if (group.tracks.size === 0) void this.endGroup(group);
+  }
+
+  private async applyTogether(tracks: readonly Track[], batch: readonly RecordedEvent[]): Promise<void> {
+    const to = batch[batch.length - 1]!.position;
+    await this.options.dataSource.transaction(async (manager) => {
+      await advanceCheckpoints(manager, tracks.map((t) => ({ projection: t.name, version: t.version, from: t.checkpoint })), to, batch.length);
+      for (const track of tracks) {
+        const handled = batch.filter((event) => track.handles.has(event.type));
+        if (handled.length > 0) await track.definition.applyBatch(handled, { manager, version: track.version, memory: track.memory });
+      }
+    });
+    for (const track of tracks) this.advanced(track, to, batch.length);
   }
 
   private async applyToTrack(track: Track, batch: readonly RecordedEvent[]): Promise<void> {
@@ -390,11 +492,15 @@ export class ProjectionRunner {
     const handled = batch.filter((event) => track.handles.has(event.type));
     await this.options.dataSource.transaction(async (manager) => {
       await advanceCheckpoint(manager, track.name, track.version, from, to, batch.length);
-      if (handled.length > 0) await track.definition.applyBatch(handled, { manager, version: track.version });
+      if (handled.length > 0) await track.definition.applyBatch(handled, { manager, version: track.version, memory: track.memory });
     });
+    this.advanced(track, to, batch.length);
+  }
+
+  private advanced(track: Track, to: LogPosition, events: number): void {
     track.checkpoint = to;
-    track.processed += batch.length;
-    track.rate.record(batch.length);
+    track.processed += events;
+    track.rate.record(events);
     track.settlePositionWaiters();
   }
 
@@ -404,7 +510,7 @@ export class ProjectionRunner {
       track.state = 'live';
       try {
         await markCaughtUp(this.options.dataSource.manager, track.name, track.version);
-        if ((this.options.switchWhenCaughtUp ?? true) && !track.active && this.newest(track.name) === track) {
+        if (this.switchesWhenCaughtUp(track) && !track.active && this.newest(track.name) === track) {
           await this.switchTo(track.name, track.version);
         }
       } catch (error) {
@@ -468,6 +574,17 @@ export class ProjectionRunner {
   private async refreshActive(name: string): Promise<void> {
     const active = await activeVersionOf(this.options.dataSource.manager, name);
     for (const track of this.tracks) if (track.name === name) track.active = track.version === active;
+  }
+
+  private switchesWhenCaughtUp(track: Track): boolean {
+    const option = this.options.switchWhenCaughtUp ?? true;
+    return typeof option === 'function' ? option(track.name, track.version) : option;
+  }
+
+  /** What serves when nothing does yet: the newest version that may be switched to, else the newest. */
+  private firstToServe(name: string): Track {
+    const switchable = this.tracks.filter((t) => t.name === name && this.switchesWhenCaughtUp(t));
+    return switchable.length > 0 ? switchable.reduce((a, b) => (b.version > a.version ? b : a)) : this.newest(name);
   }
 
   private newest(name: string): Track {

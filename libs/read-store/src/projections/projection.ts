@@ -25,6 +25,34 @@ export interface ProjectionDefinition {
 export interface ApplyContext {
   readonly manager: EntityManager;
   readonly version: number;
+  /** What the projection kept of its own tables from earlier batches of this version (see ProjectionMemory). */
+  readonly memory: ProjectionMemory;
+}
+
+/**
+ * What a projection may keep in memory between batches of one version (the rows it wrote, its clock),
+ * so that it does not read back what it already holds. The runner gives every version it drives a
+ * memory of its own and replaces it with an empty one whenever it cannot vouch that the memory and the
+ * tables agree: before it drives the version (start, add, restart, rebuild) and after any batch that
+ * did not commit. Between those, nobody else writes the version's rows: one process drives a version
+ * (its lease), and one that lost the lease without noticing fails its next batch on the checkpoint
+ * compare-and-set, which drops the memory too. A projection must update its memory only to what the
+ * batch writes, and may not rely on it for anything other processes write (queries' snapshots).
+ */
+export class ProjectionMemory {
+  private readonly slots = new Map<string, unknown>();
+
+  /**
+   * `fromStart`: the version's checkpoint is at the start of the log, so it has no rows yet; all it
+   * will ever hold is written by the batches this memory sees (what the memory lacks does not exist).
+   */
+  constructor(readonly fromStart: boolean) {}
+
+  /** The projection's own slot, created on first use. */
+  slot<T>(name: string, create: () => T): T {
+    if (!this.slots.has(name)) this.slots.set(name, create());
+    return this.slots.get(name) as T;
+  }
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
