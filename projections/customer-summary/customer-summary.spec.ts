@@ -1,6 +1,12 @@
 import type { CustomerEvent } from '@lifecycle/domain';
 import { evt, SEALED } from '@lifecycle/domain/testing/customer-fixtures';
+import { PROJECTION_FAMILIES } from '../families';
+import { READ_MODELS } from '../index';
+import { lifecycleOf } from '../lifecycle/lifecycle.query';
+import { pointsOf } from '../points/points.query';
+import { segmentOf } from '../rfm/rfm.query';
 import { newCustomerId, openReadModelHarness, type ReadModelHarness } from '../testing/read-model-harness';
+import { tierOf } from '../tier/tier.query';
 import { customerSummary, type CustomerSummaryView } from './customer-summary.query';
 import { customerSummaryProjection, customerSummaryReadModel } from './customer-summary.read-model';
 
@@ -54,6 +60,12 @@ describe('customer summary', () => {
         asOf: AS_OF,
         erased: false,
         erasedAt: null,
+        // This suite hosts the customer summary alone: the other read models answer nothing.
+        pointsBalance: null,
+        tier: null,
+        stage: null,
+        segment: null,
+        valueGroup: null,
       });
     });
   });
@@ -174,5 +186,39 @@ describe('customer summary', () => {
       expect(await summary()).toMatchObject({ orderCount: 1, netRevenue: eur('900') });
       expect((await h.runner.status())[0]).toMatchObject({ state: 'live', lastError: null });
     });
+  });
+});
+
+describe('customer summary beside the points, tier, lifecycle and rfm projections', () => {
+  let h: ReadModelHarness;
+
+  beforeAll(async () => {
+    h = await openReadModelHarness(PROJECTION_FAMILIES.map((f) => f.create(f.defaultDefinition)), READ_MODELS);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('answers the points balance, tier, stage and segment as of the instant asked, as their own queries do', async () => {
+    const id = newCustomerId();
+    const of = <E extends CustomerEvent>(event: E): E => ({ ...event, data: { ...event.data, customerId: id } });
+    await h.given(
+      of(evt.registered({ registeredAt: '2024-01-01T09:00:00.000Z' })),
+      of(evt.purchased({ orderId: 'o-1', amount: 60_000, occurredAt: '2024-02-01T10:00:00.000Z' })),
+      of(evt.purchased({ orderId: 'o-2', amount: 10_000, occurredAt: '2024-03-01T10:00:00.000Z' })),
+    );
+    const at = '2024-03-15T00:00:00.000Z';
+    const summary = await customerSummary(h.dataSource, id, { asOf: at });
+    // 600 points for o-1 (which reaches silver, 500 EUR), then 100 x 1.25 for o-2.
+    expect(summary).toMatchObject({ orderCount: 2, pointsBalance: 725, tier: 'silver' });
+    expect(summary!.pointsBalance).toBe((await pointsOf(h.dataSource, id, at))!.balance);
+    expect(summary!.tier).toBe((await tierOf(h.dataSource, id, at))!.tier);
+    expect(summary!.stage).toBe((await lifecycleOf(h.dataSource, id, at))!.stage);
+    expect(summary!.stage).not.toBeNull();
+    const segment = (await segmentOf(h.dataSource, id, at))!;
+    expect(summary).toMatchObject({ segment: segment.segment, valueGroup: segment.valueGroup });
+    expect(summary!.segment).not.toBeNull();
+    // Before the first purchase: no points yet, and the first tier.
+    expect(await customerSummary(h.dataSource, id, { asOf: '2024-01-15T00:00:00.000Z' })).toMatchObject({ pointsBalance: 0, tier: 'standard' });
   });
 });

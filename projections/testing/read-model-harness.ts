@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { type CustomerEvent, toCustomerStreamId, upstreamKeyOf } from '@lifecycle/domain';
-import { createEmbeddedEventStore, EmbeddedDatabase, eventIdFor, type EventStore, type EventToAppend } from '@lifecycle/event-store';
-import { openEmbeddedReadStore, type ProjectionDefinition, ProjectionRunner, type ReadModels } from '@lifecycle/read-store';
+import { eventIdFor, type EventStore, type EventToAppend } from '@lifecycle/event-store';
+import { type ProjectionDefinition, ProjectionRunner, type ReadModels } from '@lifecycle/read-store';
+import { embeddedReadModelStores, type ReadModelStores } from '@lifecycle/read-store/testing/read-model-stores';
 
 /**
  * Given/when/then for projections against a real database: one in-memory PGlite per suite with the
@@ -26,9 +27,12 @@ export interface ForeignEvent {
 }
 
 export async function openReadModelHarness(projections: readonly ProjectionDefinition[], readModels: ReadModels): Promise<ReadModelHarness> {
-  const db = await EmbeddedDatabase.open();
-  const eventStore = await createEmbeddedEventStore(db);
-  const dataSource = await openEmbeddedReadStore(db, readModels);
+  return harnessOn(await embeddedReadModelStores(readModels), projections);
+}
+
+/** The harness on stores the suite opened (Postgres, say); closing it closes them. */
+export async function harnessOn(stores: ReadModelStores, projections: readonly ProjectionDefinition[]): Promise<ReadModelHarness> {
+  const { eventStore, dataSource } = stores;
   const runner = new ProjectionRunner({ dataSource, eventStore, projections });
   await runner.start();
   return {
@@ -47,9 +51,7 @@ export async function openReadModelHarness(projections: readonly ProjectionDefin
     },
     async close() {
       await runner.stop();
-      await dataSource.destroy();
-      await eventStore.close();
-      await db.close();
+      await stores.close();
     },
   };
 }

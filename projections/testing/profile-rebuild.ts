@@ -1,0 +1,96 @@
+/**
+ * Rebuilds projection families over a log a bench run kept (LIFECYCLE_BENCH_LOG_CACHE), for
+ * profiling one family at a time without importing again:
+ *
+ *   node --cpu-prof -r ./bin/register.js projections/testing/profile-rebuild.ts <cacheDir>/CDNOW_master.txt [family,...|all] [dumpTo]
+ *
+ * `all` builds every family in one HostedProjections, as a fresh engine does. With `dumpTo`, every
+ * read-model table of the families built is written there as text (to compare two builds).
+ * Environment: PROFILE_SQL=1 prints the time per statement text; PROFILE_WINDOW=<file> writes the
+ * build's start and end in --cpu-prof's clock (to cut a profile to the build); BATCH_SIZE=<n>.
+ */
+import 'reflect-metadata';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { embeddedStorage } from '@lifecycle/engine/storage/open-storage';
+import { createEmbeddedEventStore, EmbeddedDatabase } from '@lifecycle/event-store';
+import { HostedProjections } from '@lifecycle/read-store';
+import { PROJECTION_FAMILIES } from '../families';
+import { timedRead } from './rebuild-bench';
+
+/** PROFILE_SQL=1: time spent per statement text (PGlite runs one at a time, so these add up). */
+function timeStatements(): () => string {
+  const spent = new Map<string, { ms: number; calls: number }>();
+  const proto = (require('@electric-sql/pglite') as { PGlite: { prototype: Record<string, unknown> } }).PGlite.prototype;
+  for (const method of ['query', 'exec']) {
+    const original = proto[method] as (...args: unknown[]) => Promise<unknown>;
+    proto[method] = async function (this: unknown, ...args: unknown[]) {
+      const started = performance.now();
+      try {
+        return await original.apply(this, args);
+      } finally {
+        const key = String(args[0]).replace(/\s+/g, ' ').slice(0, 90);
+        const entry = spent.get(key) ?? { ms: 0, calls: 0 };
+        entry.ms += performance.now() - started;
+        entry.calls += 1;
+        spent.set(key, entry);
+      }
+    };
+  }
+  return () => [...spent].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25).map(([k, v]) => `${v.ms.toFixed(0).padStart(7)} ms ${String(v.calls).padStart(6)}x  ${k}`).join('\n');
+}
+
+// On a shared machine wall time swings with the load; the process's own CPU time much less.
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+
+async function main(): Promise<void> {
+  const report = process.env.PROFILE_SQL ? timeStatements() : undefined;
+  const [cached, which = 'all', dumpTo] = process.argv.slice(2);
+  const dataDir = mkdtempSync(join(tmpdir(), 'le-profile-'));
+  cpSync(join(cached!, 'pglite'), join(dataDir, 'pglite'), { recursive: true });
+  const db = await EmbeddedDatabase.open(join(dataDir, 'pglite'));
+  const store = await createEmbeddedEventStore(db);
+  const storage = await embeddedStorage(db, Buffer.from(readFileSync(join(cached!, 'master-key'), 'utf8'), 'hex'));
+  try {
+    if (process.env.PROFILE_SHOW) process.stdout.write(`${JSON.stringify((await db.query(`SELECT name, setting FROM pg_settings WHERE name IN ('fsync','full_page_writes','wal_level','shared_buffers','synchronous_commit','wal_buffers','checkpoint_timeout','max_wal_size','work_mem')`)).rows)}\n`);
+    if (process.env.PROFILE_PRE_SQL) await db.query(process.env.PROFILE_PRE_SQL);
+    const families = which === 'all' ? PROJECTION_FAMILIES : PROJECTION_FAMILIES.filter((f) => which.split(',').includes(f.name));
+    const cpuRead = process.cpuUsage();
+    const raw = await timedRead(store);
+    const readCpu = cpuMs(process.cpuUsage(cpuRead));
+    const hosted = new HostedProjections({ dataSource: storage.readStore, eventStore: storage.eventStore, families, takeOver: true, ...(process.env.BATCH_SIZE && { batchSize: Number(process.env.BATCH_SIZE) }) });
+    const cpuBuild = process.cpuUsage();
+    const started = performance.now();
+    const from = process.hrtime.bigint() / 1000n;
+    await hosted.start();
+    await hosted.catchUp();
+    const ms = performance.now() - started;
+    const buildCpu = cpuMs(process.cpuUsage(cpuBuild));
+    // The window of the build in the clock of --cpu-prof's timestamps (microseconds, monotonic).
+    if (process.env.PROFILE_WINDOW) writeFileSync(process.env.PROFILE_WINDOW, `${from} ${process.hrtime.bigint() / 1000n}\n`);
+    await hosted.stop();
+    if (report) process.stdout.write(`${report()}\n`);
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+    const events = rows[0]!.n;
+    process.stdout.write(`${families.map((f) => f.name).join(', ')}: ${events} events in ${(ms / 1000).toFixed(2)} s (${Math.round((events * 1000) / ms)} ev/s), ${(buildCpu / 1000).toFixed(2)} s of CPU; raw read ${raw} ev/s, ${(readCpu / 1000).toFixed(2)} s of CPU\n`);
+    if (dumpTo) {
+      const tables = (await db.query<{ t: string }>(`SELECT table_name AS t FROM information_schema.columns WHERE column_name = 'projection_version' AND table_schema = 'public' ORDER BY 1`)).rows;
+      const out: string[] = [];
+      for (const { t } of tables) {
+        const dump = await db.query<{ row: string }>(`SELECT (to_jsonb(x))::text AS row FROM ${t} x ORDER BY 1`);
+        out.push(`## ${t} ${dump.rows.length}`, ...dump.rows.map((r) => r.row));
+      }
+      writeFileSync(dumpTo, `${out.join('\n')}\n`);
+    }
+  } finally {
+    await store.close();
+    await db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
