@@ -1,10 +1,14 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { LoyaltyRules } from '@lifecycle/domain';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
+import { CampaignStreams } from './campaigns/campaign-streams';
+import { GetCampaignHandler, GetCampaignReportHandler, RunCampaignHandler } from './campaigns/campaign.handlers';
+import { CampaignsController } from './campaigns/campaigns.controller';
+import { WinbackSagaHost } from './campaigns/winback-saga-host';
 import { ClockController } from './clock/clock.controller';
 import { ClockTickHandler } from './clock/tick/clock-tick.handler';
 import { EngineConfig } from './config/engine-config';
@@ -21,18 +25,37 @@ import { AdjustPointsHandler } from './customers/adjust-points/adjust-points.han
 import { GetPointsHistoryHandler } from './customers/get-points-history/get-points-history.handler';
 import { GetPointsHandler } from './customers/get-points/get-points.handler';
 import { GetTierHandler } from './customers/get-tier/get-tier.handler';
+import { GetCustomerSummaryHandler } from './customers/get-customer-summary/get-customer-summary.handler';
 import { IssueCouponHandler } from './customers/issue-coupon/issue-coupon.handler';
 import { RedeemPointsHandler } from './customers/redeem-points/redeem-points.handler';
 import { GetLiabilityHandler } from './loyalty/get-liability/get-liability.handler';
 import { LoyaltyController } from './loyalty/loyalty.controller';
+import { GetCustomerSegmentHandler } from './segments/get-customer-segment/get-customer-segment.handler';
+import { GetSegmentDistributionHandler } from './segments/get-segment-distribution/get-segment-distribution.handler';
+import { GetSegmentMigrationHandler } from './segments/get-segment-migration/get-segment-migration.handler';
+import { SegmentsController } from './segments/segments.controller';
+import { ClvController } from './clv/clv.controller';
+import { FitClvHandler } from './clv/fit-clv/fit-clv.handler';
+import { GetCustomerClvHandler } from './clv/get-customer-clv/get-customer-clv.handler';
+import { GetCustomerLifecycleHandler } from './lifecycle/get-customer-lifecycle/get-customer-lifecycle.handler';
+import { GetLifecycleDistributionHandler } from './lifecycle/get-lifecycle-distribution/get-lifecycle-distribution.handler';
+import { LifecycleController } from './lifecycle/lifecycle.controller';
 import { LOYALTY_RULES } from './rules/loyalty-rules.token';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { StrictValidationPipe } from './errors/validation';
 import { HealthController } from './health/health.controller';
 import { ingestProviders } from './ingest/ingest.providers';
+import { IntegrationEventsController } from './integration-events/integration-events.controller';
+import { integrationEventsProviders } from './integration-events/integration-events.providers';
 import { Clock } from './storage/clock';
 import { Storage } from './storage/storage';
 import { StorageShutdown } from './storage/storage-shutdown';
+import { ProjectionHost } from './projections/projection-host';
+import { ProjectionsController } from './projections/projections.controller';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsRegistry } from './metrics/metrics-registry';
+import { ClockScheduler } from './clock/clock-scheduler';
 
 export interface EngineDependencies {
   readonly config: EngineConfig;
@@ -43,7 +66,11 @@ export interface EngineDependencies {
 }
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
+  }
+
   static forRoot({ config, storage, clock, apiKeys, rules }: EngineDependencies): DynamicModule {
     return {
       module: AppModule,
@@ -58,7 +85,7 @@ export class AppModule {
         }),
       ],
       // ROLE=ingest (and projector, saga) serves only /health and /ready; the API is for all and api.
-      controllers: [...(config.role === 'all' || config.role === 'api' ? [CustomersController, LoyaltyController, ClockController] : []), HealthController],
+      controllers: [...(config.role === 'all' || config.role === 'api' ? [CustomersController, LoyaltyController, SegmentsController, ClvController, LifecycleController, CampaignsController, ClockController] : []), HealthController, ProjectionsController, IntegrationEventsController, MetricsController],
       providers: [
         { provide: EngineConfig, useValue: config },
         { provide: Storage, useValue: storage },
@@ -69,6 +96,9 @@ export class AppModule {
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: APP_PIPE, useClass: StrictValidationPipe },
         StorageShutdown,
+        ProjectionHost,
+        MetricsRegistry,
+        ClockScheduler,
         CustomerStream,
         RegisterCustomerHandler,
         RecordPurchaseHandler,
@@ -83,9 +113,23 @@ export class AppModule {
         GetPointsHandler,
         GetPointsHistoryHandler,
         GetTierHandler,
+        GetCustomerSummaryHandler,
         GetLiabilityHandler,
+        GetCustomerSegmentHandler,
+        FitClvHandler,
+        GetCustomerClvHandler,
+        GetSegmentDistributionHandler,
+        GetSegmentMigrationHandler,
+        GetCustomerLifecycleHandler,
+        GetLifecycleDistributionHandler,
         ClockTickHandler,
         ...ingestProviders(config),
+        ...integrationEventsProviders(),
+        CampaignStreams,
+        RunCampaignHandler,
+        GetCampaignHandler,
+        GetCampaignReportHandler,
+        WinbackSagaHost,
       ],
     };
   }

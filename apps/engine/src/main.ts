@@ -1,10 +1,20 @@
 import { createEngine } from './engine';
 import { ConfigError, loadEngineConfig } from './config/engine-config';
 import { runsIngest } from './ingest/ingest.providers';
+import { ProjectionHost } from './projections/projection-host';
+import { firstStartLines, importSample, sampleDataWanted, sampleDistributions, shouldImportSample } from './sample-data/first-start';
 
 async function main(): Promise<void> {
   const config = loadEngineConfig(process.env);
   const { app, storage, rules, generatedAdminKey } = await createEngine(config);
+  // The quick start shows value at once: on the first start of the embedded engine, the bundled
+  // CDNOW sample goes into the log before the projections start on it.
+  let sample: { summary: Awaited<ReturnType<typeof importSample>>; seconds: number } | undefined;
+  if (await shouldImportSample(storage, config, sampleDataWanted(process.env))) {
+    process.stdout.write('First start of the embedded engine: importing the bundled CDNOW sample (LIFECYCLE_SAMPLE_DATA=off skips this)...\n');
+    const started = Date.now();
+    sample = { summary: await importSample(storage, config, rules), seconds: (Date.now() - started) / 1000 };
+  }
   await app.listen(config.port, '0.0.0.0');
   const url = `http://localhost:${config.port}`;
   const lines = [
@@ -18,6 +28,14 @@ async function main(): Promise<void> {
   }
   if (generatedAdminKey) lines.push(`  local admin key (x-api-key): ${generatedAdminKey}`);
   process.stdout.write(`${lines.join('\n')}\n`);
+  if (sample) {
+    const projections = app.get(ProjectionHost);
+    if (projections.running) {
+      await projections.catchUp('rfm');
+      await projections.catchUp('lifecycle');
+    }
+    process.stdout.write(`${firstStartLines(sample.summary, sample.seconds, await sampleDistributions(storage.readStore)).join('\n')}\n`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -5,6 +5,7 @@ import {
 } from 'class-validator';
 import { ROLES, type Role } from '../auth/roles';
 import { KafkaConfig, kafkaConfigFromEnv } from '../ingest/kafka-config';
+import { IntegrationEventsConfig, integrationEventsConfigFromEnv } from '../integration-events/integration-events.config';
 
 /** The documented default rules file, shipped in the repository. */
 export const DEFAULT_LOYALTY_RULES_PATH = 'config/loyalty-rules.yaml';
@@ -53,6 +54,28 @@ export class EngineConfig {
 
   /** The loyalty rules file (YAML or JSON), validated at start-up; relative paths are from the working directory. */
   @IsString() @MinLength(1) rulesFile = DEFAULT_LOYALTY_RULES_PATH;
+
+  /** INTEGRATION_* and the integration KAFKA_TOPIC_* names: the publisher of integration events. */
+  @ValidateNested() @Type(() => IntegrationEventsConfig) integrationEvents = new IntegrationEventsConfig();
+
+  /**
+   * LIFECYCLE_TICK_INTERVAL: how often the live clock ticks (ROLE=all|projector): `30s`, `15m`, `1h`,
+   * or `off`. The time-driven work is day-grained (expiry dates, birthdays, 90-day stage cut-offs) and
+   * a tick looks at every customer, so the default is an hour.
+   */
+  @Matches(/^(off|[1-9][0-9]*(ms|s|m|h))$/, { message: 'LIFECYCLE_TICK_INTERVAL must be a duration like 30s, 15m, 1h (at least 1s), or off' })
+  tickInterval = '1h';
+
+  /** LIFECYCLE_PROJECTION_POLL_MS: how often a projector looks for versions registered elsewhere (the CLI) and renews its leases. */
+  @IsInt() @Min(100) @Max(60_000) projectionPollMs = 2000;
+}
+
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** The tick interval in milliseconds; null when the live clock is off. */
+export function tickIntervalMs(config: Pick<EngineConfig, 'tickInterval'>): number | null {
+  const match = /^([0-9]+)(ms|s|m|h)$/.exec(config.tickInterval);
+  return match ? Number(match[1]) * DURATION_UNITS_MS[match[2]!]! : null;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +107,9 @@ export function loadEngineConfig(e: NodeJS.ProcessEnv = process.env): EngineConf
     logLevel: env(e, 'LOG_LEVEL'),
     kafka: kafkaConfigFromEnv((name) => env(e, name)),
     rulesFile: env(e, 'LIFECYCLE_RULES_FILE'),
+    integrationEvents: integrationEventsConfigFromEnv((name) => env(e, name)),
+    tickInterval: env(e, 'LIFECYCLE_TICK_INTERVAL'),
+    projectionPollMs: env(e, 'LIFECYCLE_PROJECTION_POLL_MS') === undefined ? undefined : Number(env(e, 'LIFECYCLE_PROJECTION_POLL_MS')),
   });
 }
 
@@ -99,6 +125,8 @@ export function validateEngineConfig(input: Record<string, unknown>): EngineConf
     const lines = errors.flatMap((error) => describe(error, ''));
     throw new ConfigError(`invalid engine configuration:\n  ${lines.join('\n  ')}`);
   }
+  const tick = tickIntervalMs(config);
+  if (tick !== null && tick < 1000) throw new ConfigError('invalid engine configuration:\n  tickInterval: LIFECYCLE_TICK_INTERVAL must be at least 1s');
   if (config.role === 'ingest' && !config.kafka) throw new ConfigError('ROLE=ingest needs KAFKA_BROKERS: there is nothing to ingest from');
   return config;
 }

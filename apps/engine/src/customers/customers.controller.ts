@@ -22,6 +22,7 @@ import { AdjustPointsCommand } from './adjust-points/adjust-points.handler';
 import { GetPointsHistoryQuery } from './get-points-history/get-points-history.handler';
 import { GetPointsQuery } from './get-points/get-points.handler';
 import { GetTierQuery } from './get-tier/get-tier.handler';
+import { GetCustomerSummaryQuery } from './get-customer-summary/get-customer-summary.handler';
 import { IssueCouponDto } from './issue-coupon/issue-coupon.dto';
 import { IssueCouponCommand } from './issue-coupon/issue-coupon.handler';
 import { RedeemPointsDto } from './redeem-points/redeem-points.dto';
@@ -139,6 +140,14 @@ export class CustomersController {
   @ApiOperation({ summary: 'Tier held at asOf (default now), since when, rolling spend and the distance to the next tier' })
   tier(@Param('id', CustomerIdPipe) id: string, @Query() query: AsOfQueryDto) {
     return this.queries.execute(new GetTierQuery(id, query.asOf));
+  }
+
+  @Get(':id/summary')
+  @Requires('customers:read')
+  @QueryErrors()
+  @ApiOperation({ summary: 'Orders, revenue, interactions, complaints in 90 days, points balance, tier, stage and segment as of asOf (default now), from the read models' })
+  summary(@Param('id', CustomerIdPipe) id: string, @Query() query: AsOfQueryDto) {
+    return this.queries.execute(new GetCustomerSummaryQuery(id, query.asOf));
   }
 
   @Get(':id')

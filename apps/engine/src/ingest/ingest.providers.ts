@@ -2,7 +2,9 @@ import { Logger, type Provider } from '@nestjs/common';
 import { kafkaMessaging } from '@lifecycle/messaging';
 import { EngineConfig } from '../config/engine-config';
 import { Clock } from '../storage/clock';
+import { Storage } from '../storage/storage';
 import { IngestBatchProcessor } from './ingest-batch-processor';
+import { ingestConcurrency } from './kafka-config';
 import { KafkaIngest } from './kafka-ingest';
 
 /** Roles that run the Kafka ingest consumer (when KAFKA_BROKERS is set). */
@@ -17,8 +19,8 @@ export function ingestProviders(config: EngineConfig): Provider[] {
     IngestBatchProcessor,
     {
       provide: KafkaIngest,
-      inject: [IngestBatchProcessor, Clock],
-      useFactory: (processor: IngestBatchProcessor, clock: Clock) =>
+      inject: [IngestBatchProcessor, Clock, Storage],
+      useFactory: (processor: IngestBatchProcessor, clock: Clock, storage: Storage) =>
         new KafkaIngest(
           kafkaMessaging({
             brokers: kafka.brokers,
@@ -27,7 +29,10 @@ export function ingestProviders(config: EngineConfig): Provider[] {
           }),
           processor,
           clock,
-          { groupId: kafka.ingestGroup, topics: kafka.topics, sessionTimeoutMs: kafka.sessionTimeoutMs },
+          {
+            groupId: kafka.ingestGroup, topics: kafka.topics, sessionTimeoutMs: kafka.sessionTimeoutMs,
+            partitionsConsumedConcurrently: ingestConcurrency(kafka, storage.kind),
+          },
         ),
     },
   ];

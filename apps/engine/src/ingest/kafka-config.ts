@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsInt, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsInt, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { DEFAULT_INGEST_TOPICS, type IngestTopics } from '@lifecycle/messaging';
 
 // Kafka's own rule for topic and group names (legal characters; 249 is the topic length limit).
@@ -29,8 +29,19 @@ export class KafkaConfig {
   /** How soon the partitions of an ingest process that died without leaving move to the others. */
   @IsInt() @Min(6_000) @Max(300_000) sessionTimeoutMs = 30_000;
 
+  /**
+   * KAFKA_INGEST_CONCURRENCY: partitions one ingest process works on at once. Unset: 4 on Postgres
+   * (one partition's append overlaps another's deciding), 1 on PGlite (it runs in this very thread,
+   * so nothing would overlap).
+   */
+  @IsOptional() @IsInt() @Min(1) @Max(64) ingestConcurrency?: number;
+
   @ValidateNested() @Type(() => KafkaTopicsConfig) topics = new KafkaTopicsConfig();
 }
+
+/** KAFKA_INGEST_CONCURRENCY, or its default for the storage (see KafkaConfig.ingestConcurrency). */
+export const ingestConcurrency = (kafka: Pick<KafkaConfig, 'ingestConcurrency'> | undefined, storage: 'embedded' | 'postgres' | 'eventstoredb'): number =>
+  kafka?.ingestConcurrency ?? (storage === 'embedded' ? 1 : 4);
 
 const TOPIC_VARIABLES: Record<keyof IngestTopics, string> = {
   purchases: 'KAFKA_TOPIC_PURCHASES',
@@ -52,6 +63,7 @@ export function kafkaConfigFromEnv(env: (name: string) => string | undefined): R
     clientId: env('KAFKA_CLIENT_ID'),
     ingestGroup: env('KAFKA_INGEST_GROUP'),
     sessionTimeoutMs: env('KAFKA_SESSION_TIMEOUT_MS') === undefined ? undefined : Number(env('KAFKA_SESSION_TIMEOUT_MS')),
+    ingestConcurrency: env('KAFKA_INGEST_CONCURRENCY') === undefined ? undefined : Number(env('KAFKA_INGEST_CONCURRENCY')),
     topics: defined(Object.fromEntries(Object.entries(TOPIC_VARIABLES).map(([field, variable]) => [field, env(variable)]))),
   });
 }

@@ -4,10 +4,10 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { CurrencyCodes } from 'validator/lib/isISO4217';
-import { decide, DomainError, ErrorCode, initialState } from '@lifecycle/domain';
+import { type CustomerCommand, decide, DomainError, ErrorCode, initialState } from '@lifecycle/domain';
 import { DEFAULT_INGEST_TOPICS, type IngestKind } from '@lifecycle/messaging';
 import { loadLoyaltyRules } from '../rules/load-loyalty-rules';
-import { decodeIngestMessage, topicKinds } from './ingest-messages';
+import { decodeIngestMessage, topicKinds, type Validation } from './ingest-messages';
 
 /**
  * The JSON Schemas published for producers (libs/messaging/schemas/v1, shown in the README) must
@@ -36,12 +36,23 @@ const SHAPE = new Set<string>([
 const rules = loadLoyaltyRules(join(__dirname, '../../../../config/loyalty-rules.yaml'));
 const kinds = topicKinds(DEFAULT_INGEST_TOPICS);
 
+const decodeBody = (kind: IngestKind, body: unknown, validation: Validation) =>
+  decodeIngestMessage({
+    topic: DEFAULT_INGEST_TOPICS[kind], partition: 0, offset: '0', key: Buffer.from(String((body as { customerId?: unknown }).customerId)),
+    value: Buffer.from(JSON.stringify(body)), headers: {}, timestamp: String(Date.parse('2024-03-10T00:00:00Z')),
+  }, kinds, validation);
+
+const decidedJson = (command: CustomerCommand): string => {
+  try {
+    return JSON.stringify(decide(command, initialState(), { now: '2024-03-10T00:00:00.000Z', rules }));
+  } catch (error) {
+    return `refused: ${(error as Error).message}`;
+  }
+};
+
+// The reference is the DTO-only decode: the ingest's default asks these very schemas first.
 function ingestAccepts(kind: IngestKind, body: unknown): boolean {
-  const customerId = (body as { customerId?: unknown }).customerId;
-  const decoded = decodeIngestMessage({
-    topic: DEFAULT_INGEST_TOPICS[kind], partition: 0, offset: '0', key: Buffer.from(String(customerId)), value: Buffer.from(JSON.stringify(body)),
-    headers: {}, timestamp: String(Date.parse('2024-03-10T00:00:00Z')),
-  }, kinds);
+  const decoded = decodeBody(kind, body, 'dto-only');
   if (!decoded.ok) return false;
   try {
     decide(decoded.command, initialState(), { now: '2024-03-10T00:00:00.000Z', rules });
@@ -110,6 +121,21 @@ describe('message JSON Schemas (v1) against the ingest validation', () => {
         for (const field of FIELDS[kind]) {
           const variants = [...PROBES.map((value) => ({ ...base, [field]: value })), Object.fromEntries(Object.entries(base).filter(([k]) => k !== field))];
           for (const body of variants) expect({ body, schema: schemaAccepts(kind, body) }).toEqual({ body, schema: ingestAccepts(kind, body) });
+        }
+      }
+    });
+
+    it('decodes schema-first exactly as with the DTOs alone: the same command, or the same code and field reasons', () => {
+      for (const base of VALID[kind]) {
+        for (const field of FIELDS[kind]) {
+          for (const value of PROBES) {
+            const body = { ...base, [field]: value };
+            const fast = decodeBody(kind, body, 'schema-first');
+            const reference = decodeBody(kind, body, 'dto-only');
+            expect({ body, decoded: fast }).toEqual({ body, decoded: reference });
+            // And the same events, key order included: they are what gets stored.
+            if (fast.ok && reference.ok) expect({ body, events: decidedJson(fast.command) }).toEqual({ body, events: decidedJson(reference.command) });
+          }
         }
       }
     });

@@ -1,16 +1,7 @@
-import { Clock } from '../storage/clock';
+import { SettableClock } from '../testing/settable-clock';
 import { startTestEngine, type TestEngine } from '../testing/test-engine';
 
 /** The engine's clock, moved by the spec: decisions default to it, and ticks may not pass it. */
-class TestClock extends Clock {
-  constructor(public at: string) {
-    super();
-  }
-  now(): Date {
-    return new Date(this.at);
-  }
-}
-
 const RULES = '2024-06-01'; // version of the shipped config/loyalty-rules.yaml
 
 /**
@@ -22,7 +13,7 @@ const RULES = '2024-06-01'; // version of the shipped config/loyalty-rules.yaml
  */
 describe('loyalty API (embedded, shipped rules)', () => {
   let t: TestEngine;
-  const clock = new TestClock('2024-03-10T12:00:00Z');
+  const clock = new SettableClock('2024-03-10T12:00:00Z');
   /** Every customer that exists, for the liability reconciliation. */
   const known = new Set<string>();
 

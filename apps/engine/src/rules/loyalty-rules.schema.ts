@@ -1,3 +1,5 @@
+// The decorators below read design metadata: loaded here, since projections validate rules outside Nest too.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize, ArrayNotEmpty, IsArray, IsIn, IsInt, IsISO8601, IsNumber, IsObject, IsOptional, IsString, Matches, Max, Min,

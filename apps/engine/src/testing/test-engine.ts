@@ -21,7 +21,11 @@ const key = (role: string) => `test-${role}-${randomBytes(12).toString('hex')}`;
  * the shipped config/loyalty-rules.yaml unless `rules` (already validated) or `rulesFile` says otherwise.
  */
 export async function startTestEngine(
-  options: { databaseUrl?: string; clock?: Clock; appendAttempts?: number; rules?: LoyaltyRules; rulesFile?: string } = {},
+  options: {
+    databaseUrl?: string; clock?: Clock; appendAttempts?: number; rules?: LoyaltyRules; rulesFile?: string;
+    /** More configuration, as validateEngineConfig takes it (e.g. `kafka`, `integrationEvents`). */
+    config?: Record<string, unknown>;
+  } = {},
 ): Promise<TestEngine> {
   const keys = { admin: key('admin'), ingest: key('ingest'), analyst: key('analyst'), ops: key('ops') };
   const config = validateEngineConfig({
@@ -33,6 +37,7 @@ export async function startTestEngine(
     logLevel: 'silent',
     appendAttempts: options.appendAttempts,
     rulesFile: options.rulesFile,
+    ...options.config,
   });
   const engine = await createEngine(config, { clock: options.clock, rules: options.rules });
   await engine.app.init();

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Equals, IsIn, IsInt, IsISO4217CurrencyCode, IsObject, Max, Min, ValidateNested } from 'class-validator';
@@ -25,18 +26,23 @@ export class PercentOffOfferDto {
   @ApiProperty({ example: 15 }) @IsInt() @Min(1) @Max(100) percentOff!: number;
 }
 
+/** An offer field: amount-off or percent-off by its `kind`, each validated as its own shape. */
+export const CouponOfferField = () =>
+  applyDecorators(
+    ApiProperty({ oneOf: [{ $ref: getSchemaPath(AmountOffOfferDto) }, { $ref: getSchemaPath(PercentOffOfferDto) }] }),
+    IsObject(),
+    ValidateNested(),
+    Type(() => CouponOfferDto, {
+      keepDiscriminatorProperty: true,
+      discriminator: { property: 'kind', subTypes: [{ value: AmountOffOfferDto, name: 'amount-off' }, { value: PercentOffOfferDto, name: 'percent-off' }] },
+    }),
+  );
+
 @ApiExtraModels(AmountOffOfferDto, PercentOffOfferDto)
 export class IssueCouponDto {
   @UpstreamId('Coupon id, chosen by the issuer (not birthday:* or referral:*, which the engine issues); a repeat is recognised', 'spring-1001')
   couponId!: string;
-  @ApiProperty({ oneOf: [{ $ref: getSchemaPath(AmountOffOfferDto) }, { $ref: getSchemaPath(PercentOffOfferDto) }] })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => CouponOfferDto, {
-    keepDiscriminatorProperty: true,
-    discriminator: { property: 'kind', subTypes: [{ value: AmountOffOfferDto, name: 'amount-off' }, { value: PercentOffOfferDto, name: 'percent-off' }] },
-  })
-  offer!: AmountOffOfferDto | PercentOffOfferDto;
+  @CouponOfferField() offer!: AmountOffOfferDto | PercentOffOfferDto;
   @EventTime('Valid from (inclusive)') validFrom!: string;
   @EventTime('Valid until (exclusive)') validTo!: string;
   @ApiProperty({ enum: COUPON_REASONS, example: 'campaign' }) @IsIn(COUPON_REASONS) reason!: CouponReason;

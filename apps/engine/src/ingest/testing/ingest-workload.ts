@@ -1,3 +1,4 @@
+import { type EventStore, readLogPages } from '@lifecycle/event-store';
 import type { IngestKind } from '@lifecycle/messaging';
 
 /**
@@ -132,14 +133,13 @@ export function ingestWorkload(size: WorkloadSize): Workload {
   return { phases: [phase1, phase2], facts, refused };
 }
 
-/** The facts in the store, in the workload's spelling (implicit registrations are not facts of a message). */
-export async function storedFacts(store: { readAll(o: { after?: { tx: bigint; pos: bigint }; maxCount: number }): Promise<readonly { type: string; data: unknown; position: { tx: bigint; pos: bigint } }[]> }): Promise<string[]> {
+/**
+ * The facts in the store, in the workload's spelling (implicit registrations are not facts of a
+ * message), up to the last committed event: an empty page can be a transaction open elsewhere.
+ */
+export async function storedFacts(store: Pick<EventStore, 'readAll' | 'committedHeadPosition'>): Promise<string[]> {
   const facts: string[] = [];
-  let after: { tx: bigint; pos: bigint } | undefined;
-  for (;;) {
-    const page = await store.readAll({ after, maxCount: 5_000 });
-    if (page.length === 0) return facts;
-    after = page[page.length - 1]!.position;
+  for await (const page of readLogPages(store)) {
     for (const e of page) {
       const d = e.data as Record<string, unknown>;
       if (e.type === 'CustomerRegistered' && d.implicit !== true) facts.push(`CustomerRegistered|${d.customerId}|explicit`);
@@ -148,4 +148,5 @@ export async function storedFacts(store: { readAll(o: { after?: { tx: bigint; po
       if (e.type === 'InteractionRecorded') facts.push(`InteractionRecorded|${d.customerId}|${d.interactionId}`);
     }
   }
+  return facts;
 }
