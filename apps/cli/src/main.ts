@@ -1,7 +1,12 @@
 import { Command } from 'commander';
+import { registerCampaignsCommand } from './commands/campaigns.command';
+import { registerClvCommand } from './commands/clv.command';
 import { registerDlqCommand } from './commands/dlq.command';
 import { registerHistoryCommand } from './commands/history.command';
+import { registerImportCommand } from './commands/import.command';
 import { registerLogCommand } from './commands/log.command';
+import { registerProjectionsCommand } from './commands/projections.command';
+import { registerReportCommand } from './commands/report.command';
 import { registerServeCommand } from './commands/serve.command';
 
 /** `lifecycle`: the engine's command line. Each command lives in commands/<name>.command.ts. */
@@ -14,6 +19,11 @@ export function buildCli(): Command {
   registerHistoryCommand(program);
   registerLogCommand(program);
   registerDlqCommand(program);
+  registerClvCommand(program);
+  registerImportCommand(program);
+  registerReportCommand(program);
+  registerCampaignsCommand(program);
+  registerProjectionsCommand(program);
   return program;
 }
 

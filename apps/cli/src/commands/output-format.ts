@@ -3,6 +3,9 @@ import Table from 'cli-table3';
 
 export type OutputFormat = 'table' | 'json';
 
+/** cli-table3 colours its heads and borders; ANSI codes only belong on a terminal, not in a pipe or a file. */
+export const tableStyle = (): { head: string[]; border: string[] } | undefined => (process.stdout.isTTY ? undefined : { head: [], border: [] });
+
 export const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
 
 /** Prints rows as a table for people or as JSON lines for programs. */
@@ -16,7 +19,7 @@ export function printRows(rows: readonly Record<string, unknown>[], format: Outp
     return;
   }
   const head = Object.keys(rows[0]!);
-  const table = new Table({ head });
+  const table = new Table({ head, style: tableStyle() });
   for (const row of rows) table.push(head.map((k) => (typeof row[k] === 'object' ? JSON.stringify(row[k]) : String(row[k] ?? ''))));
   process.stdout.write(`${table.toString()}\n`);
 }
