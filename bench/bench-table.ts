@@ -38,7 +38,7 @@ function vsRaw(section: BenchSection, line: BenchLine): string {
 }
 
 export function renderSection(section: BenchSection): string {
-  const table = new Table({ head: ['measure', 'value', 'unit', 'vs raw', 'target', 'note'] });
+  const table = new Table({ head: ['measure', 'value', 'unit', 'vs raw', 'target', 'note'], ...(process.stdout.isTTY ? {} : { style: { head: [], border: [] } }) });
   for (const line of section.lines) {
     table.push([
       line.name,
