@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/domain/**/*.ts', 'libs/clv/**/*.ts', 'projections/**/*.projection.ts'],
+    files: ['libs/domain/**/*.ts', 'libs/clv/**/*.ts', 'libs/sagas/**/*.ts', 'projections/**/*.projection.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: forbiddenInDomain.map((group) => ({ group: [group], message: 'libs/domain is pure: no frameworks, drivers or I/O (see STYLE.md).' })) }],
