@@ -5,7 +5,7 @@ import { rawInsertSql, readLogPages, type RecordedEvent } from '@lifecycle/event
 import { type ProjectionDefinition, ProjectionRunner } from '@lifecycle/read-store';
 import { customerSummaryProjection } from '@lifecycle/projections';
 import {
-  DEFAULT_INGEST_TOPICS, type InboundMessage, type IngestTopics, kafkaMessaging, type Messaging,
+  createTopicsAndWait, DEFAULT_INGEST_TOPICS, type InboundMessage, type IngestTopics, kafkaMessaging, type Messaging,
 } from '@lifecycle/messaging';
 import { validateEngineConfig } from '@lifecycle/engine/config/engine-config';
 import { CustomerStream } from '@lifecycle/engine/customers/customer-stream';
@@ -57,7 +57,7 @@ export async function ingestBench(backends: readonly (() => Promise<Backend>)[],
   await admin.connect();
   const lines: BenchLine[] = [];
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }]);
     const messaging = kafkaMessaging({ brokers: kafkaBenchBrokers(), clientId: 'bench-ingest', logLevel: 'error' });
     const producer = await messaging.producer();
     for (let from = 0; from < sizes.messages; from += 2_000) {
@@ -231,7 +231,7 @@ async function produceToSummaryLatency(
 ): Promise<{ p50: number; p99: number; max: number; messages: number; rate: number }> {
   const seconds = sizes.latencySeconds ?? (sizes.messages < 10_000 ? 5 : 20);
   const total = seconds * RATE_PER_SECOND;
-  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }], waitForLeaders: true });
+  await createTopicsAndWait(admin, [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }]);
   const { topics, config, engine, clock, processor } = await benchEngine(backend, topic);
 
   const sentAt = new Map<string, number>();

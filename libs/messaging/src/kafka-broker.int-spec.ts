@@ -1,5 +1,6 @@
 import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { describeWithKafka, kafkaBrokers, testKafka, uniqueKafkaName } from '@lifecycle/testing';
+import { createTopicsAndWait } from './kafka/create-topics';
 import { kafkaMessaging } from './kafka/kafka-messaging';
 
 /**
@@ -22,11 +23,7 @@ describeWithKafka('Kafka broker (kafkajs smoke)', () => {
     kafka = testKafka('kafka-broker-smoke');
     admin = kafka.admin();
     await admin.connect();
-    const created = await admin.createTopics({
-      topics: [{ topic, numPartitions: 3, replicationFactor: 1 }],
-      waitForLeaders: true,
-    });
-    expect(created).toBe(true);
+    expect(await createTopicsAndWait(admin, [{ topic, numPartitions: 3, replicationFactor: 1 }])).toEqual({ [topic]: 3 });
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
     await producer.connect();
   });
@@ -43,6 +40,16 @@ describeWithKafka('Kafka broker (kafkajs smoke)', () => {
   it('creates a topic with 3 partitions', async () => {
     const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
     expect(meta.partitions).toHaveLength(3);
+  });
+
+  it('creates one topic from several callers at once, each waiting until it has its leaders', async () => {
+    const shared = uniqueKafkaName('smoke-shared');
+    try {
+      const answers = await Promise.all([1, 2, 3].map(() => createTopicsAndWait(admin, [{ topic: shared, numPartitions: 2, replicationFactor: 1 }])));
+      expect(answers).toEqual([1, 2, 3].map(() => ({ [shared]: 2 })));
+    } finally {
+      await admin.deleteTopics({ topics: [shared] }).catch(() => undefined);
+    }
   });
 
   it('delivers every keyed message once, each key on one partition', async () => {

@@ -7,6 +7,7 @@ import type {
   BatchConsumer, BatchConsumerOptions, InboundMessage, Messaging, MessageProducer, OutboundMessage,
 } from '../messages';
 import { CoPartitionedAssigner } from './co-partitioned-assigner';
+import { createTopicsAndWait } from './create-topics';
 
 export type MessagingLogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -142,51 +143,14 @@ function inbound(topic: string, partition: number, m: KafkaMessage): InboundMess
 
 // kafkajs refuses to subscribe to a topic the broker does not have yet, even with auto-creation on.
 async function ensureTopics(kafka: Kafka, topics: readonly string[]): Promise<Record<string, number>> {
-  const wanted = [...new Set(topics)];
   const admin = kafka.admin();
   await admin.connect();
   try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const existing = new Set(await admin.listTopics());
-        const missing = wanted.filter((t) => !existing.has(t));
-        // -1: the broker's num.partitions and default.replication.factor.
-        if (missing.length > 0) {
-          await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: -1, replicationFactor: -1 })), waitForLeaders: true });
-        }
-        const { topics: metadata } = await admin.fetchTopicMetadata({ topics: wanted });
-        const leaderless = metadata.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
-        if (leaderless.length > 0) throw new TopicsNotReadyError(leaderless);
-        return Object.fromEntries(metadata.map((t) => [t.name, t.partitions.length]));
-      } catch (error) {
-        // Another process, or another part of this one, may be creating the same topic right now:
-        // until the broker has it everywhere with its leaders, it answers "already exists", "unknown
-        // topic or partition" or "leader not available". Those pass; anything else is an error.
-        if (attempt >= TOPIC_ATTEMPTS || !topicCreationInProgress(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-      }
-    }
+    // -1: the broker's num.partitions and default.replication.factor.
+    return await createTopicsAndWait(admin, [...new Set(topics)].map((topic) => ({ topic, numPartitions: -1, replicationFactor: -1 })));
   } finally {
     await admin.disconnect();
   }
-}
-
-const TOPIC_ATTEMPTS = 8;
-const IN_PROGRESS = new Set(['TOPIC_ALREADY_EXISTS', 'UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'NOT_CONTROLLER']);
-
-class TopicsNotReadyError extends Error {
-  constructor(readonly topics: readonly string[]) {
-    super(`topics without a partition leader yet: ${topics.join(', ')}`);
-  }
-}
-
-function topicCreationInProgress(error: unknown): boolean {
-  if (error instanceof TopicsNotReadyError) return true;
-  const e = error as { type?: string; errors?: unknown[]; cause?: unknown };
-  if (typeof e?.type === 'string' && IN_PROGRESS.has(e.type)) return true;
-  // createTopics reports per topic (KafkaJSAggregateError); a retry gives up at its own limit (cause).
-  if (Array.isArray(e?.errors) && e.errors.length > 0) return e.errors.every(topicCreationInProgress);
-  return e?.cause !== undefined && topicCreationInProgress(e.cause);
 }
 
 /** A topic read from its start to its end as of now, with a throwaway group deleted afterwards. */

@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { INGEST_KINDS, type IngestTopics, type Messaging, type MessageProducer } from '@lifecycle/messaging';
+import { createTopicsAndWait, INGEST_KINDS, type IngestTopics, type Messaging, type MessageProducer } from '@lifecycle/messaging';
 import { uniqueKafkaName } from '@lifecycle/testing';
 import type { WorkloadMessage } from './ingest-workload';
 
@@ -10,7 +10,7 @@ export async function createIngestTopics(admin: Admin, partitions = 3): Promise<
     purchases: `${name}.purchases`, refunds: `${name}.refunds`, interactions: `${name}.interactions`,
     registrations: `${name}.registrations`, redemptions: `${name}.redemptions`, deadLetters: `${name}.dlq`,
   };
-  await admin.createTopics({ topics: Object.values(topics).map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })), waitForLeaders: true });
+  await createTopicsAndWait(admin, Object.values(topics).map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })));
   return topics;
 }
 
