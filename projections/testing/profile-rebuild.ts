@@ -6,8 +6,9 @@
  *
  * `all` builds every family in one HostedProjections, as a fresh engine does. With `dumpTo`, every
  * read-model table of the families built is written there as text (to compare two builds).
- * Environment: PROFILE_SQL=1 prints the time per statement text; PROFILE_WINDOW=<file> writes the
- * build's start and end in --cpu-prof's clock (to cut a profile to the build); BATCH_SIZE=<n>.
+ * Environment: PROFILE_SQL=1 prints the time per statement text, with the rows and bytes of its JSON
+ * row documents; PROFILE_WINDOW=<file> writes the build's start and end in --cpu-prof's clock (to cut
+ * a profile to the build); BATCH_SIZE=<n>.
  */
 import 'reflect-metadata';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { timedRead } from './rebuild-bench';
 
 /** PROFILE_SQL=1: time spent per statement text (PGlite runs one at a time, so these add up). */
 function timeStatements(): () => string {
-  const spent = new Map<string, { ms: number; calls: number }>();
+  const spent = new Map<string, { ms: number; calls: number; rows: number; bytes: number }>();
   const proto = (require('@electric-sql/pglite') as { PGlite: { prototype: Record<string, unknown> } }).PGlite.prototype;
   for (const method of ['query', 'exec']) {
     const original = proto[method] as (...args: unknown[]) => Promise<unknown>;
@@ -31,14 +32,30 @@ function timeStatements(): () => string {
         return await original.apply(this, args);
       } finally {
         const key = String(args[0]).replace(/\s+/g, ' ').slice(0, 90);
-        const entry = spent.get(key) ?? { ms: 0, calls: 0 };
+        const entry = spent.get(key) ?? { ms: 0, calls: 0, rows: 0, bytes: 0 };
         entry.ms += performance.now() - started;
         entry.calls += 1;
+        for (const doc of rowDocuments(args[1])) {
+          entry.rows += doc.rows;
+          entry.bytes += doc.bytes;
+        }
         spent.set(key, entry);
       }
     };
   }
-  return () => [...spent].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25).map(([k, v]) => `${v.ms.toFixed(0).padStart(7)} ms ${String(v.calls).padStart(6)}x  ${k}`).join('\n');
+  return () => [...spent].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25).map(([k, v]) => `${v.ms.toFixed(0).padStart(7)} ms ${String(v.calls).padStart(6)}x ${String(v.rows).padStart(7)} rows ${(v.bytes / 1e6).toFixed(1).padStart(5)} MB  ${k}`).join('\n');
+}
+
+/** The JSON row documents among a statement's parameters (json_to_recordset writes): rows and bytes. */
+function rowDocuments(params: unknown): { rows: number; bytes: number }[] {
+  if (!Array.isArray(params)) return [];
+  return params.flatMap((p: unknown) => {
+    // Long json and jsonb parameters travel as UTF-8 bytes (jsonb after a version byte): see embedded-pg-driver.ts.
+    const text = typeof p === 'string' ? p : p instanceof Uint8Array ? Buffer.from(p).toString('utf8').replace(/^\x01/, '') : '';
+    if (!text.startsWith('[{')) return [];
+    const rows = JSON.parse(text) as unknown[];
+    return [{ rows: rows.length, bytes: Buffer.byteLength(text) }];
+  });
 }
 
 // On a shared machine wall time swings with the load; the process's own CPU time much less.
