@@ -197,7 +197,7 @@ describeWithPostgres('two projectors on one Postgres database', () => {
     expect(seenByB).toMatchObject({ version: 1, active: true, drivenBy: a.hosted.owner });
 
     await a.hosted.stop(); // releases the lease
-    await eventually('b takes spend-band v1 over', async () => b.hosted.drives(SPEND_BAND, 1), 10_000);
+    await eventually('b takes spend-band v1 over', async () => b.hosted.drives(SPEND_BAND, 1));
     await append(80, 100);
     await b.hosted.catchUp();
     const spent = (await b.readStore.query(`SELECT customer_id, spent::int AS spent FROM test_spend_band WHERE projection_version = 1 ORDER BY 1`)) as {
