@@ -46,7 +46,9 @@ describe('createTopicsAndWait', () => {
   it('given a topic that never gets a leader, then gives up after the attempts it was allowed', async () => {
     const leaderless = () => ({ topics: [{ name: 't', partitions: [] }] });
     const { admin, calls } = scriptedAdmin([leaderless, leaderless]);
-    await expect(createTopicsAndWait(admin, [{ topic: 't' }], 2)).rejects.toThrow('topics without a partition leader yet: t');
+    await expect(createTopicsAndWait(admin, [{ topic: 't' }], 2)).rejects.toMatchObject({
+      code: 'MESSAGING.TOPICS_NOT_READY', topics: ['t'], message: 'topics without a partition leader yet: t',
+    });
     expect(calls.fetchTopicMetadata).toBe(2);
   });
 });

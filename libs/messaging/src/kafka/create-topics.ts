@@ -30,9 +30,12 @@ export async function createTopicsAndWait(admin: Admin, specs: readonly ITopicCo
 
 const IN_PROGRESS = new Set(['TOPIC_ALREADY_EXISTS', 'UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'NOT_CONTROLLER']);
 
-class TopicsNotReadyError extends Error {
+/** What the start fails with when a topic still has a partition without a leader after every attempt. */
+export class TopicsNotReadyError extends Error {
+  readonly code = 'MESSAGING.TOPICS_NOT_READY';
   constructor(readonly topics: readonly string[]) {
     super(`topics without a partition leader yet: ${topics.join(', ')}`);
+    this.name = 'TopicsNotReadyError';
   }
 }
 
