@@ -3,7 +3,7 @@ import { type ClvValueGroup, clvValueGroups, type RfmDefinition, type ValueGroup
 import { readDefinitions } from '@lifecycle/read-store';
 import { clvFamily } from '../clv/clv.family';
 import type { ClvDefinition } from '../clv/clv.definition';
-import { activeClvVersion, ClvNoFitError, clvOfCustomers, type ClvOfCustomers, type FitRef } from '../clv/clv.query';
+import { activeClvVersion, ClvNoFitError, clvOfCustomers, type ClvOfCustomers, type ClvView, type FitRef } from '../clv/clv.query';
 
 /**
  * The value groups of a snapshot as they are served. A `by: monetary` version serves the stored
@@ -47,7 +47,7 @@ export interface ClvSource {
   /** The last day observed (YYYY-MM-DD, to its end): the last whole day before the snapshot instant. */
   readonly asOf: string;
   readonly currency: string;
-  readonly horizon: { readonly length: number; readonly unit: string; readonly monthlyDiscountRate: number };
+  readonly horizon: ClvView['horizon'];
   readonly fits: { readonly transaction: FitName; readonly spend: FitName };
   /** n of the CLV score's rank rule: the snapshot's customers with a CLV. */
   readonly customersRanked: number;

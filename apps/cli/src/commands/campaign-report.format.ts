@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { TopLevelSpec } from 'vega-lite';
 import type { CampaignReport } from '@lifecycle/sagas';
+import { csvTable } from '@lifecycle/engine/reports/csv';
 import { tableStyle } from './output-format';
 
 export type CampaignReportFormat = 'table' | 'json' | 'csv';
@@ -33,9 +34,7 @@ export function formatCampaignReport(report: CampaignReport, format: CampaignRep
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   const lines = rows(report);
   if (format === 'csv') {
-    const head = Object.keys(lines[0]!);
-    const cell = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v === null ? '' : String(v));
-    return `${[head.join(','), ...lines.map((l) => head.map((h) => cell((l as Record<string, unknown>)[h])).join(','))].join('\n')}\n`;
+    return csvTable(lines);
   }
   const c = report.currency;
   const table = new Table({ head: ['', 'treated', 'control', `uplift (${Math.round(report.confidence * 100)}% CI)`, 'actions', 'cost'], style: tableStyle() });

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { canonicalInstant, parseInstant } from '@lifecycle/domain';
 import { type CampaignCommand, campaignReport, simulateCampaign } from '@lifecycle/sagas';
@@ -16,9 +16,7 @@ import { monthlyRfmDescriber } from '@lifecycle/engine/campaigns/simulation/rfm-
 import { renderSvg } from './clv-charts';
 import { type CampaignReportFormat, formatCampaignReport, reactivationChart } from './campaign-report.format';
 import { withCurrentProjections, withStorage } from './open-storage';
-import { printRows } from './output-format';
-
-const reportFormat = () => new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table');
+import { formatOption, printRows } from './output-format';
 
 export function registerCampaignsCommand(program: Command): void {
   const campaigns = program.command('campaigns').description('win-back campaigns: simulate over the stored history, measure against the holdout');
@@ -49,7 +47,7 @@ export function registerCampaignsCommand(program: Command): void {
     .description('treated vs control, per campaign and per stage: reactivation, uplift with its 95% CI, revenue, margin, cost, ROI, coupons')
     .argument('<campaignId>')
     .option('--chart <file.svg>', 'also write the cumulative reactivation chart')
-    .addOption(reportFormat())
+    .addOption(formatOption(['table', 'json', 'csv']))
     .action(async (campaignId: string, options: { chart?: string; format: CampaignReportFormat }) => {
       const report = await withCurrentProjections([campaignMetricsFamily], async (storage) => {
         const { state } = await streamsOf(storage).loadCampaign(campaignId);
@@ -64,7 +62,7 @@ export function registerCampaignsCommand(program: Command): void {
   campaigns
     .command('list')
     .description('every campaign: status, customers enrolled, held out, converted')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(formatOption())
     .action(async (options: { format: 'table' | 'json' }) => {
       const rows = await withCurrentProjections([campaignMetricsFamily], async (storage) => {
         const streams = streamsOf(storage);
@@ -84,7 +82,7 @@ export function registerCampaignsCommand(program: Command): void {
     .requiredOption('--from <date>', 'first day of the simulation')
     .requiredOption('--to <date>', 'last day of the simulation')
     .option('--chart <file.svg>', 'also write the cumulative reactivation chart')
-    .addOption(reportFormat())
+    .addOption(formatOption(['table', 'json', 'csv']))
     .action(async (options: { file: string; from: string; to: string; chart?: string; format: CampaignReportFormat }) => {
       const definition = parseCampaignDefinition(parse(readFileSync(options.file, 'utf8')));
       const from = dayStart(options.from, '--from');

@@ -20,10 +20,11 @@ import {
   TRANSACTION_MODELS,
   type TransactionModel,
 } from '@lifecycle/projections/clv/clv-model';
+import { csvCell } from '@lifecycle/engine/reports/csv';
 import { readPurchaseHistory } from '@lifecycle/engine/reports/purchase-history';
 import { histogramChart, renderSvg, trackingChart } from './clv-charts';
 import { withStorage } from './open-storage';
-import { printRows } from './output-format';
+import { formatOption, printRows } from './output-format';
 
 /**
  * `lifecycle clv fit|score|report`: the customer-base models (libs/clv) on the purchases in the
@@ -242,7 +243,7 @@ export function registerClvCommand(program: Command): void {
     .addOption(unitOption())
     .option('--calibration-end <date>', 'fit as of this day and check the holdout after it', parseDay)
     .option('--holdout-end <date>', 'last day of the holdout', parseDay)
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(formatOption())
     .action(async (o: { model: ClvModel; asOf?: string; unit: TimeUnit; calibrationEnd?: string; holdoutEnd?: string; format: 'table' | 'json' }) => {
       printFit(await withStorage((s) => clvFit(s.eventStore, o)), o.format);
     });
@@ -255,7 +256,7 @@ export function registerClvCommand(program: Command): void {
     .requiredOption('--horizon <n>', 'forecast horizon in --unit (expected purchases and CLV cover it)', parsePositive)
     .addOption(unitOption())
     .option('--discount <rate>', 'monthly discount rate of the CLV (months of 30 days / 4.345 weeks)', parseRate, 0.01)
-    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+    .addOption(formatOption(['csv', 'json']))
     .action(async (o: { model: TransactionModel; asOf: string; horizon: number; unit: TimeUnit; discount: number; format: 'csv' | 'json' }) => {
       const report = await withStorage((s) => clvScore(s.eventStore, { ...o, monthlyDiscountRate: o.discount }));
       if (o.format === 'json') {
@@ -280,4 +281,3 @@ export function registerClvCommand(program: Command): void {
     });
 }
 
-const csvCell = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);

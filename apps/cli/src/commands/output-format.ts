@@ -6,7 +6,9 @@ export type OutputFormat = 'table' | 'json';
 /** cli-table3 colours its heads and borders; ANSI codes only belong on a terminal, not in a pipe or a file. */
 export const tableStyle = (): { head: string[]; border: string[] } | undefined => (process.stdout.isTTY ? undefined : { head: [], border: [] });
 
-export const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
+/** `--format`, one of `choices`, the first by default. */
+export const formatOption = (choices: readonly string[] = ['table', 'json']) =>
+  new Option('--format <format>', 'output format').choices(choices).default(choices[0]);
 
 /** Prints rows as a table for people or as JSON lines for programs. */
 export function printRows(rows: readonly Record<string, unknown>[], format: OutputFormat): void {

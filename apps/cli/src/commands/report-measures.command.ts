@@ -1,6 +1,7 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { type Measures, periodBounds, type Rate, readMeasures } from '@lifecycle/engine/reports/measures';
-import { printRows } from './output-format';
+import { csvTable } from '@lifecycle/engine/reports/csv';
+import { formatOption, printRows } from './output-format';
 import { withStorage } from './open-storage';
 
 const parseDate = (text: string): string => {
@@ -47,8 +48,6 @@ export function measureRows(m: Measures): { measure: string; value: number | nul
   ];
 }
 
-const csvCell = (v: unknown) => (v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-
 /** `lifecycle report measures --from <date> --to <date> [--format table|json|csv]`. */
 export function registerMeasuresReport(report: Command): void {
   report
@@ -56,7 +55,7 @@ export function registerMeasuresReport(report: Command): void {
     .description('retention playbook measures for a period: active customers, retention, repeat purchase, churn, AOV (new vs returning), satisfaction, NPS, referral (defined in the README)')
     .requiredOption('--from <date>', 'first day (or instant) of the period', parseDate)
     .requiredOption('--to <date>', 'last day (or instant) of the period, inclusive', parseDate)
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .addOption(formatOption(['table', 'json', 'csv']))
     .action(async (options: { from: string; to: string; format: 'table' | 'json' | 'csv' }) => {
       try {
         periodBounds(options);
@@ -70,8 +69,7 @@ export function registerMeasuresReport(report: Command): void {
       }
       const rows = measureRows(measures);
       if (options.format === 'csv') {
-        const head = Object.keys(rows[0]!) as (keyof (typeof rows)[number])[];
-        process.stdout.write(`${[head.join(','), ...rows.map((r) => head.map((k) => csvCell(r[k])).join(','))].join('\n')}\n`);
+        process.stdout.write(csvTable(rows));
         return;
       }
       process.stdout.write(`measures from ${measures.from} to ${measures.to}\n`);

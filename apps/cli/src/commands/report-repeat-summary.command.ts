@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { TimeUnit } from '@lifecycle/clv';
 import { observedUntil, repeatSummary, repeatSummaryCsv } from '@lifecycle/engine/reports/repeat-summary';
 import { withStorage } from './open-storage';
+import { formatOption } from './output-format';
 
 const parseAsOf = (text: string): string => {
   try {
@@ -25,7 +26,7 @@ export function registerRepeatSummaryReport(report: Command): void {
     .description('per customer: frequency (repeat purchase days), recency, T, monetary_value (mean spend of the repeat days), as the CLV models take them')
     .requiredOption('--as-of <date>', 'end of the observation (a day is observed to its end)', parseAsOf)
     .addOption(new Option('--unit <unit>', 'time unit of recency and T').choices(['days', 'weeks']).default('weeks'))
-    .addOption(new Option('--format <format>', 'output format').choices(['csv']).default('csv'))
+    .addOption(formatOption(['csv']))
     .addOption(new Option('--currency <code>', 'ISO 4217: needed when the log holds several currencies'))
     .addOption(new Option('--decimals <n>', 'decimal places of recency, T and monetary_value').argParser(parseDecimals).default(2))
     .action(async (options: { asOf: string; unit: TimeUnit; currency?: string; decimals: number }) => {

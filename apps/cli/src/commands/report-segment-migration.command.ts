@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { type SegmentMigration, segmentMigration } from '@lifecycle/projections';
-import { asOfArgument, csvText, describeValueGroupsBy, type ReportFormat, reportFormatOption, withCurrentRfm } from './report-segments.command';
+import { csvCell } from '@lifecycle/engine/reports/csv';
+import { asOfArgument, describeValueGroupsBy, type ReportFormat, reportFormatOption, withCurrentRfm } from './report-segments.command';
 
 /** `lifecycle report segment-migration --from <date> --to <date> [--format table|json|csv]`. */
 export function registerSegmentMigrationReport(report: Command): void {
@@ -24,7 +25,7 @@ type Cells = SegmentMigration['cells'];
 export function formatMigration(m: SegmentMigration, format: ReportFormat): string {
   if (format === 'json') return `${JSON.stringify(m, null, 2)}\n`;
   if (format === 'csv') {
-    const rows = (dimension: string, cells: Cells) => cells.map((c) => `${dimension},${csvText(c.from)},${csvText(c.to)},${c.customers}`);
+    const rows = (dimension: string, cells: Cells) => cells.map((c) => `${dimension},${csvCell(c.from)},${csvCell(c.to)},${c.customers}`);
     return `dimension,from,to,customers\n${[...rows('segment', m.cells), ...rows('value_group', m.valueGroupCells)].join('\n')}\n`;
   }
   const title = `RFM segment migration ${m.from} -> ${m.to}${m.projectionVersion === null ? ': no rfm version built yet' : ` (rfm v${m.projectionVersion})`}`;

@@ -1,11 +1,13 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import Table from 'cli-table3';
 import type { DataSource } from 'typeorm';
 import { parseAsOf, rfmFamily, type SegmentDistribution, type SegmentShare, segmentDistribution } from '@lifecycle/projections';
+import { csvCell } from '@lifecycle/engine/reports/csv';
 import { withCurrentProjections } from './open-storage';
+import { formatOption } from './output-format';
 
 export type ReportFormat = 'table' | 'json' | 'csv';
-export const reportFormatOption = () => new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table');
+export const reportFormatOption = () => formatOption(['table', 'json', 'csv']);
 
 /** A date (midnight UTC) or an ISO-8601 instant, as commander's argument parser. */
 export const asOfArgument = (text: string): string => {
@@ -40,7 +42,7 @@ export function formatSegments(d: SegmentDistribution, format: ReportFormat): st
     const lines = ['group,name,customers,share,mean_r,mean_f,mean_m,mean_recency_days,mean_frequency,mean_monetary,monetary,basis,mean_clv'];
     const line = (group: string, s: SegmentShare) =>
       [
-        group, csvText(s.name), s.customers, round(s.share, 4), round(s.meanR, 2), round(s.meanF, 2), round(s.meanM, 2), round(s.meanRecencyDays, 1), round(s.meanFrequency, 2),
+        group, csvCell(s.name), s.customers, round(s.share, 4), round(s.meanR, 2), round(s.meanF, 2), round(s.meanM, 2), round(s.meanRecencyDays, 1), round(s.meanFrequency, 2),
         s.meanMonetary, s.monetary, s.basis ?? '', s.meanClv === undefined ? '' : round(s.meanClv, 2),
       ].join(',');
     for (const s of d.segments) lines.push(line('segment', s));
@@ -83,4 +85,3 @@ export function describeValueGroupsBy(by: NonNullable<SegmentDistribution['value
 }
 
 const round = (value: number, decimals: number) => Number(value.toFixed(decimals));
-export const csvText = (text: string | null) => (text === null ? '' : /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);

@@ -1,5 +1,6 @@
 import { type CustomerSummary, summarizeTransactions, type TimeUnit } from '@lifecycle/clv';
 import type { EventStore } from '@lifecycle/event-store';
+import { csvCell } from './csv';
 import { readPurchaseHistory } from './purchase-history';
 
 export interface RepeatSummaryOptions {
@@ -53,8 +54,7 @@ export function fixed(x: number, decimals: number): string {
 export function repeatSummaryCsv(rows: readonly CustomerSummary[], decimals = 2): string {
   const lines = ['customer_id,frequency,recency,T,monetary_value'];
   for (const r of rows) {
-    const id = /[",\n]/.test(r.customerId) ? `"${r.customerId.replace(/"/g, '""')}"` : r.customerId;
-    lines.push(`${id},${r.frequency},${fixed(r.recency, decimals)},${fixed(r.T, decimals)},${fixed(r.monetaryValue, decimals)}`);
+    lines.push(`${csvCell(r.customerId)},${r.frequency},${fixed(r.recency, decimals)},${fixed(r.T, decimals)},${fixed(r.monetaryValue, decimals)}`);
   }
   return `${lines.join('\n')}\n`;
 }
