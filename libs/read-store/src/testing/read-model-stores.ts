@@ -18,30 +18,25 @@ export interface ReadModelStores {
 export async function embeddedReadModelStores(readModels: ReadModels, dataDir?: string): Promise<ReadModelStores> {
   const db = await EmbeddedDatabase.open(dataDir);
   const eventStore = await createEmbeddedEventStore(db);
-  const dataSource = await openEmbeddedReadStore(db, readModels);
-  return {
-    eventStore,
-    dataSource,
-    close: async () => {
-      await dataSource.destroy();
-      await eventStore.close();
-      await db.close();
-    },
-  };
+  return stores(eventStore, await openEmbeddedReadStore(db, readModels), () => db.close());
 }
 
 /** On the Postgres database at `url`, which the caller owns. */
 export async function postgresReadModelStores(url: string, readModels: ReadModels, poolSize = 4): Promise<ReadModelStores> {
   const pool = new Pool({ connectionString: url, max: poolSize });
   const eventStore = await createPostgresEventStore(pool);
-  const dataSource = await openPostgresReadStore(url, readModels);
+  return stores(eventStore, await openPostgresReadStore(url, readModels), () => pool.end());
+}
+
+/** `close` closes the read store, then the event store, then what both run on. */
+function stores(eventStore: EventStore, dataSource: DataSource, closeBase: () => Promise<void>): ReadModelStores {
   return {
     eventStore,
     dataSource,
     close: async () => {
       await dataSource.destroy();
       await eventStore.close();
-      await pool.end();
+      await closeBase();
     },
   };
 }
