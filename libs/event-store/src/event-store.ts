@@ -68,14 +68,35 @@ export interface ReadAllOptions {
 export interface SubscribeOptions {
   /** Exclusive checkpoint to resume after. Default: the start of the log. */
   readonly after?: LogPosition;
+  /** Events of the log read per batch at most (skipped ones included, see `eventTypes`). */
   readonly batchSize?: number;
   /**
-   * Called with each batch, in log order. The next batch is read only after the promise resolves
-   * (back-pressure). Persist `batch[batch.length - 1].position` as the checkpoint.
+   * Only events of these types are handed to `onBatch` (filtered where the store can, in its query).
+   * The others are still read past: a batch may then hold fewer events than the log window it
+   * covers, or none at all, and `progress.through` tells how far it reached. Default: every type.
    */
-  readonly onBatch: (batch: readonly RecordedEvent[]) => Promise<void>;
+  readonly eventTypes?: readonly string[];
+  /**
+   * Called with each batch, in log order. The next batch is read only after the promise resolves
+   * (back-pressure). Persist `progress.through` as the checkpoint (without `eventTypes` that is
+   * the position of the batch's last event).
+   */
+  readonly onBatch: (batch: readonly RecordedEvent[], progress: BatchProgress) => Promise<void>;
   /** Called once if reading or `onBatch` fails; the subscription has stopped by then. */
   readonly onError?: (error: unknown) => void;
+}
+
+/** How far a batch reached in the log: never empty, even when the batch is. */
+export interface BatchProgress {
+  /** Inclusive: the last event of the log the batch covers, handed over or skipped. */
+  readonly through: LogPosition;
+  /** Events of the log the batch covers, handed over or skipped. */
+  readonly scanned: number;
+}
+
+/** A window of the global log read with a type filter: the events that pass, and what the window covered. */
+export interface LogWindow extends BatchProgress {
+  readonly events: RecordedEvent[];
 }
 
 export interface Subscription {

@@ -1,6 +1,7 @@
 import {
   comparePositions,
   LogPosition,
+  LogWindow,
   ReadAllOptions,
   RecordedEvent,
   START,
@@ -13,6 +14,20 @@ import {
 export interface GlobalLogReader {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   committedHeadPosition(): Promise<LogPosition>;
+  /**
+   * Optional: the next window of at most `maxCount` events of the log, keeping only `eventTypes`, in
+   * one gap-safe read, so that the skipped events never leave the database. Without it the window is
+   * read whole and filtered here.
+   */
+  readWindow?(options: ReadAllOptions & { readonly eventTypes: readonly string[] }): Promise<LogWindow>;
+}
+
+/** A window of the log by `readAll`, filtered in memory: what a reader without `readWindow` gives. */
+export async function filteredWindow(reader: Pick<GlobalLogReader, 'readAll'>, options: ReadAllOptions & { readonly eventTypes?: readonly string[] }): Promise<LogWindow | undefined> {
+  const read = await reader.readAll(options);
+  if (read.length === 0) return undefined;
+  const types = options.eventTypes && new Set(options.eventTypes);
+  return { events: types ? read.filter((event) => types.has(event.type)) : read, through: read[read.length - 1]!.position, scanned: read.length };
 }
 
 /**
@@ -118,14 +133,14 @@ class PollingSubscription implements Subscription {
     try {
       while (!this.stopped) {
         this.woken = false;
-        const batch = await this.reader.readAll({ after: this.checkpoint, maxCount: this.batchSize });
+        const window = await this.read();
         if (this.stopped) break;
-        if (batch.length > 0) {
-          await this.options.onBatch(batch);
-          this.checkpoint = batch[batch.length - 1]!.position;
+        if (window) {
+          await this.options.onBatch(window.events, { through: window.through, scanned: window.scanned });
+          this.checkpoint = window.through;
         }
         this.settleWaiters();
-        if (batch.length < this.batchSize) await this.sleep();
+        if ((window?.scanned ?? 0) < this.batchSize) await this.sleep();
       }
     } catch (error) {
       this.failure = { error };
@@ -141,6 +156,17 @@ class PollingSubscription implements Subscription {
       for (const waiter of this.waiters.splice(0)) waiter.reject(error);
       this.settings.onEnded?.(this);
     }
+  }
+
+  /** The next window after the checkpoint; undefined when the log holds nothing more yet. */
+  private async read(): Promise<LogWindow | undefined> {
+    const { eventTypes } = this.options;
+    const window = { after: this.checkpoint, maxCount: this.batchSize };
+    if (eventTypes && this.reader.readWindow) {
+      const read = await this.reader.readWindow({ ...window, eventTypes });
+      return read.scanned > 0 ? read : undefined;
+    }
+    return filteredWindow(this.reader, { ...window, eventTypes });
   }
 
   private settleWaiters(): void {

@@ -44,6 +44,11 @@ interface CaughtUpWaiter {
  */
 class CatchUpSubscription implements Subscription {
   private readonly batchSize: number;
+  /**
+   * `eventTypes`, applied here: the server filters $all on one thing only, and that is the stream
+   * prefix (the store's namespace).
+   */
+  private readonly types: ReadonlySet<string> | undefined;
   private readonly source: CatchUpSource;
   private buffer: RecordedEvent[] = [];
   /** Last position handed to onBatch and resolved. */
@@ -62,6 +67,7 @@ class CatchUpSubscription implements Subscription {
   ) {
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError('batchSize is a positive integer');
+    this.types = options.eventTypes && new Set(options.eventTypes);
     this.delivered = options.after ?? START;
     this.queued = this.delivered;
     const from = this.delivered;
@@ -117,9 +123,10 @@ class CatchUpSubscription implements Subscription {
       // Let the events that are already on their way join this batch.
       await new Promise((resolve) => setImmediate(resolve));
       while (!this.stopped && this.buffer.length > 0) {
-        const batch = this.buffer.splice(0, this.batchSize);
-        await this.options.onBatch(batch);
-        this.delivered = batch[batch.length - 1]!.position;
+        const window = this.buffer.splice(0, this.batchSize);
+        const through = window[window.length - 1]!.position;
+        await this.options.onBatch(this.types ? window.filter((event) => this.types!.has(event.type)) : window, { through, scanned: window.length });
+        this.delivered = through;
         this.settleWaiters();
         if (!this.stopped && this.buffer.length < this.batchSize && this.source.isPaused()) this.source.resume();
       }

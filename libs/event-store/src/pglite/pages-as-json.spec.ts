@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { START } from '../event-store';
+import { comparePositions, START } from '../event-store';
 import { EVENTS_TABLE } from '../sql/event-store-tables';
-import { readAll } from '../sql/read-all.sql';
+import { readAll, readWindow } from '../sql/read-all.sql';
 import { readStream } from '../sql/read-stream.sql';
 import { SqlClient } from '../sql/sql-client';
 import { EmbeddedDatabase } from './embedded-database';
@@ -47,6 +47,16 @@ describe('PGlite reads as one JSON page', () => {
     await expect(readAll(pages, { after: START, maxCount: 100 })).resolves.toStrictEqual(all);
     await expect(readAll(pages, { after: all[2]!.position, maxCount: 4 })).resolves.toStrictEqual(all.slice(3, 7));
     await expect(readAll(pages, { after: all[8]!.position, maxCount: 4 })).resolves.toStrictEqual([]);
+  });
+
+  it('readWindow gives the same window, kept events and reach alike', async () => {
+    const all = await readAll(rows, { after: START, maxCount: 100 });
+    for (const [after, maxCount, eventTypes] of [[START, 100, ['Awkward']], [all[1]!.position, 3, ['Later', 'T']], [all[5]!.position, 2, ['Later']], [all[8]!.position, 5, ['T']]] as const) {
+      const window = await readWindow(rows, { after, maxCount, eventTypes });
+      const covered = all.filter((e) => comparePositions(e.position, after) > 0).slice(0, maxCount);
+      expect(window).toStrictEqual({ events: covered.filter((e) => eventTypes.includes(e.type as never)), scanned: covered.length, through: covered.at(-1)?.position ?? after });
+      await expect(readWindow(pages, { after, maxCount, eventTypes })).resolves.toStrictEqual(window);
+    }
   });
 
   it('readStream gives the same events', async () => {

@@ -1,4 +1,4 @@
-import { LogPosition, ReadAllOptions, RecordedEvent, START } from '../event-store';
+import { LogPosition, LogWindow, ReadAllOptions, RecordedEvent, START } from '../event-store';
 import { EVENTS_TABLE } from './event-store-tables';
 import { SqlClient, toBigInt } from './sql-client';
 
@@ -21,6 +21,26 @@ export const READ_ALL_SQL = `SELECT transaction_id, global_position::text, strea
 ${READ_ALL_FROM}`;
 
 export const READ_ALL_PAGE_SQL = pageAsJson(`SELECT e.* ${READ_ALL_FROM}`, 'p.transaction_id, p.global_position');
+
+/**
+ * A window of the log, as `readAll` would read it, keeping only some event types: the skipped rows
+ * are counted and passed, but never built into results (on the CDNOW log, 43% of the events and
+ * 60% of the bytes are PointsEarned, which no projection reads). One statement, so that what the
+ * window covered and what it kept come from the same snapshot.
+ */
+const WINDOW = `WITH w AS MATERIALIZED (SELECT e.* ${READ_ALL_FROM}),
+last AS (SELECT transaction_id, global_position FROM w ORDER BY transaction_id DESC, global_position DESC LIMIT 1),
+covered AS (SELECT (SELECT count(*)::int FROM w) AS scanned, (SELECT transaction_id::text FROM last) AS last_tx, (SELECT global_position::text FROM last) AS last_pos)`;
+
+const KEPT = 'SELECT * FROM w WHERE w.type = ANY($4::text[])';
+
+export const READ_WINDOW_PAGE_SQL = `${WINDOW}
+SELECT c.*, (${pageAsJson(KEPT, 'p.transaction_id, p.global_position')}) AS page FROM covered c`;
+
+export const READ_WINDOW_SQL = `${WINDOW}
+SELECT k.transaction_id, k.global_position::text, k.stream_id, k.stream_revision::text, k.event_id, k.type, k.data, k.metadata, k.recorded_at, c.*
+FROM covered c LEFT JOIN (${KEPT}) k ON true
+ORDER BY k.transaction_id, k.global_position`;
 
 export const HEAD_POSITION_SQL = `SELECT transaction_id, global_position::text
 FROM ${EVENTS_TABLE} e
@@ -68,10 +88,26 @@ export async function readAll(client: SqlClient, { after = START, maxCount }: Re
   return rows.map(toRecordedEvent);
 }
 
+export async function readWindow(client: SqlClient, { after = START, maxCount, eventTypes }: ReadAllOptions & { readonly eventTypes: readonly string[] }): Promise<LogWindow> {
+  const params = [after.tx.toString(), after.pos.toString(), maxCount, [...eventTypes]];
+  type Covered = { scanned: number; last_tx: string | null; last_pos: string | null };
+  const covered = ({ scanned, last_tx, last_pos }: Covered) => ({ scanned, through: last_tx === null ? after : { tx: BigInt(last_tx), pos: BigInt(last_pos!) } });
+  if (client.pagesAsJson) {
+    const [row] = await client.query<Covered & { page: string }>(READ_WINDOW_PAGE_SQL, params);
+    return { events: pageEvents(row!.page), ...covered(row!) };
+  }
+  const rows = await client.query<EventRow & Covered>(READ_WINDOW_SQL, params);
+  return { events: rows.filter((row) => row.event_id !== null).map(toRecordedEvent), ...covered(rows[0]!) };
+}
+
 /** One value and one JSON.parse per page: the whole point of `pageAsJson`. */
 export async function readPage(client: SqlClient, sql: string, params: readonly unknown[]): Promise<RecordedEvent[]> {
   const [row] = await client.query<{ page: string }>(sql, params);
-  const page = JSON.parse(row!.page) as PageRow[];
+  return pageEvents(row!.page);
+}
+
+function pageEvents(text: string): RecordedEvent[] {
+  const page = JSON.parse(text) as PageRow[];
   const events = new Array<RecordedEvent>(page.length);
   for (let i = 0; i < page.length; i++) {
     const [tx, pos, streamId, revision, id, type, data, metadata, recordedAt] = page[i]!;

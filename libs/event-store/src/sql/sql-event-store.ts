@@ -5,6 +5,7 @@ import {
   EventToAppend,
   ExpectedRevision,
   LogPosition,
+  LogWindow,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -15,7 +16,7 @@ import {
 import { AppendSignal, startPollingSubscription } from '../polling-subscription';
 import { appendToStreams } from './append-to-streams.sql';
 import { migrateEventStore } from './event-store.migrations';
-import { COMMITTED_HEAD_SQL, headPosition, readAll } from './read-all.sql';
+import { COMMITTED_HEAD_SQL, headPosition, readAll, readWindow } from './read-all.sql';
 import { readStream } from './read-stream.sql';
 import { SqlClient } from './sql-client';
 
@@ -68,6 +69,11 @@ class SqlEventStore implements EventStore {
 
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     return readAll(this.client, options);
+  }
+
+  /** For subscriptions with `eventTypes` (see GlobalLogReader). */
+  readWindow(options: ReadAllOptions & { readonly eventTypes: readonly string[] }): Promise<LogWindow> {
+    return readWindow(this.client, options);
   }
 
   headPosition(): Promise<LogPosition> {

@@ -556,6 +556,75 @@ export function eventStoreContract(adapterName: string, factory: EventStoreFacto
         await expect(waiting).rejects.toBeInstanceOf(SubscriptionStoppedError);
       });
 
+      describe('with eventTypes', () => {
+        /** Streams whose events alternate between the types Kept and Skipped, `count` of each stream. */
+        const appendMixed = async (streamId: string, count: number, prefix = 'm'): Promise<void> => {
+          const mixed = Array.from({ length: count }, (_, i) => ({ ...event(streamId, `${prefix}${i}`), type: i % 3 === 1 ? 'Kept' : 'Skipped' }));
+          for (let i = 0; i < mixed.length; i += 4) await store.appendToStream(streamId, mixed.slice(i, i + 4), { expectedRevision: 'any' });
+        };
+        const subscribeKept = (options: Partial<SubscribeOptions> = {}) => {
+          const seen: RecordedEvent[] = [];
+          const windows: { size: number; through: LogPosition; scanned: number }[] = [];
+          const subscription = store.subscribeToAll({
+            eventTypes: ['Kept'],
+            onBatch: async (batch, progress) => {
+              seen.push(...batch);
+              windows.push({ size: batch.length, ...progress });
+            },
+            ...options,
+          });
+          subscriptions.push(subscription);
+          return { seen, windows, subscription };
+        };
+
+        it('hands over only those types, in log order, and reads past the others to the end of the log', async () => {
+          await appendMixed('s-1', 14);
+          await appendMixed('s-2', 9);
+          const { seen, windows, subscription } = subscribeKept({ batchSize: 4 });
+          await caughtUp(subscription);
+          const log = await all();
+          expect(seen).toEqual(log.filter((e) => e.type === 'Kept'));
+          expect(seen.length).toBeGreaterThan(0);
+          // Every event of the log is covered exactly once, windows of at most batchSize.
+          expect(windows.reduce((n, w) => n + w.scanned, 0)).toBe(log.length);
+          expect(windows.every((w) => w.scanned >= 1 && w.scanned <= 4 && w.size <= w.scanned)).toBe(true);
+          // The log ends on a skipped event: the last window still reaches it.
+          expect(log[log.length - 1]!.type).toBe('Skipped');
+          expect(windows[windows.length - 1]!.through).toEqual(log[log.length - 1]!.position);
+          for (let i = 1; i < windows.length; i++) expect(comparePositions(windows[i - 1]!.through, windows[i]!.through)).toBeLessThan(0);
+        });
+
+        it('a window of skipped events alone comes as an empty batch that still moves the checkpoint', async () => {
+          await store.appendToStream('s-1', events('s-1', 'a', 'b', 'c'), { expectedRevision: 'any' });
+          const { seen, windows, subscription } = subscribeKept({ eventTypes: ['Kept'] });
+          await caughtUp(subscription);
+          const log = await all();
+          expect(seen).toEqual([]);
+          expect(windows.map((w) => w.size)).toEqual([0]);
+          expect(windows[0]!.through).toEqual(log[2]!.position);
+          expect(windows[0]!.scanned).toBe(3);
+          // Idle, it hands over nothing more.
+          for (let i = 0; i < 5; i++) await store.headPosition();
+          expect(windows).toHaveLength(1);
+        });
+
+        it('resumes after progress.through without a gap or a repeat, and follows the live log', async () => {
+          await appendMixed('s-1', 10);
+          const first = subscribeKept({ batchSize: 3 });
+          await caughtUp(first.subscription);
+          await first.subscription.stop();
+          const checkpoint = first.windows[first.windows.length - 1]!.through;
+          await appendMixed('s-2', 8, 'n');
+          const second = subscribeKept({ after: checkpoint, batchSize: 3 });
+          await caughtUp(second.subscription);
+          await appendMixed('s-3', 5, 'o');
+          await caughtUp(second.subscription);
+          const kept = (await all()).filter((e) => e.type === 'Kept');
+          expect([...first.seen, ...second.seen]).toEqual(kept);
+          expect(second.seen.map((e) => e.streamId)).toEqual(kept.filter((e) => e.streamId !== 's-1').map((e) => e.streamId));
+        });
+      });
+
       it('an onBatch failure stops the subscription, is reported once, and rejects caughtUp', async () => {
         await appendMany('s-1', 4);
         await settled();

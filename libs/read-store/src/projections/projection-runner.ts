@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { comparePositions, type EventStore, type LogPosition, type RecordedEvent, START, type Subscription } from '@lifecycle/event-store';
+import { type BatchProgress, comparePositions, type EventStore, type LogPosition, type RecordedEvent, START, type Subscription } from '@lifecycle/event-store';
 import { eventsTableLag } from './events-behind.sql';
 import { assertValidDefinition, codeOf, messageOf, type ProjectionDefinition, ProjectionEventError, ProjectionMemory } from './projection';
 import type { RecordedProjectionError } from './projection-checkpoint.entity';
@@ -418,15 +418,18 @@ export class ProjectionRunner {
     const subscription = this.options.eventStore.subscribeToAll({
       after: tracks[0]!.checkpoint,
       batchSize: this.batchSize,
+      // Only what some track of the group handles leaves the database; the checkpoints still move
+      // past the rest (a track that leaves the group only narrows what is needed).
+      eventTypes: [...new Set(tracks.flatMap((t) => t.definition.handles))],
       // One batch of read-ahead: the subscription reads batch N+1 while N is applied (on Postgres the
       // two overlap; on PGlite they simply alternate). Batches are still applied one after another.
-      onBatch: async (batch) => {
+      onBatch: async (batch, progress) => {
         // PGlite answers through promise jobs alone, so a catch-up would never let timers, I/O or
         // HTTP requests run until it ends; one macrotask turn per batch keeps the process responsive.
         await new Promise((resolve) => setImmediate(resolve));
         const previous = group.applying;
         await previous;
-        group.applying = this.applyToGroup(group, batch).catch(() => undefined);
+        group.applying = this.applyToGroup(group, batch, progress).catch(() => undefined);
       },
       onError: (error) => {
         for (const track of [...group.tracks]) void this.fail(track, error);
@@ -446,10 +449,10 @@ export class ProjectionRunner {
    * checkpoint someone else moved), nothing of it is kept, and the batch is applied again one version
    * per transaction: there each failure stops its own version alone, as it always has.
    */
-  private async applyToGroup(group: Group, batch: readonly RecordedEvent[]): Promise<void> {
+  private async applyToGroup(group: Group, batch: readonly RecordedEvent[], progress: BatchProgress): Promise<void> {
     const tracks = [...group.tracks];
     if (tracks.length > 1) {
-      const together = this.applyTogether(tracks, batch);
+      const together = this.applyTogether(tracks, batch, progress);
       for (const track of tracks) track.inFlight = together.catch(() => undefined);
       try {
         await together;
@@ -462,39 +465,37 @@ export class ProjectionRunner {
     for (const track of tracks) {
       // A rebuild may have taken the track out while an earlier one was being applied.
       if (!group.tracks.has(track)) continue;
-      const applied = this.applyToTrack(track, batch);
+      const applied = this.applyToTrack(track, batch, progress);
       track.inFlight = applied.catch(() => undefined);
       try {
         await applied;
       } catch (error) {
         track.forget();
-        await this.fail(track, error, batch);
+        await this.fail(track, error, progress);
       }
     }
     if (group.tracks.size === 0) void this.endGroup(group);
   }
 
-  private async applyTogether(tracks: readonly Track[], batch: readonly RecordedEvent[]): Promise<void> {
-    const to = batch[batch.length - 1]!.position;
+  private async applyTogether(tracks: readonly Track[], batch: readonly RecordedEvent[], { through: to, scanned }: BatchProgress): Promise<void> {
     await this.options.dataSource.transaction(async (manager) => {
-      await advanceCheckpoints(manager, tracks.map((t) => ({ projection: t.name, version: t.version, from: t.checkpoint })), to, batch.length);
+      await advanceCheckpoints(manager, tracks.map((t) => ({ projection: t.name, version: t.version, from: t.checkpoint })), to, scanned);
       for (const track of tracks) {
         const handled = batch.filter((event) => track.handles.has(event.type));
         if (handled.length > 0) await track.definition.applyBatch(handled, { manager, version: track.version, memory: track.memory });
       }
     });
-    for (const track of tracks) this.advanced(track, to, batch.length);
+    for (const track of tracks) this.advanced(track, to, scanned);
   }
 
-  private async applyToTrack(track: Track, batch: readonly RecordedEvent[]): Promise<void> {
+  private async applyToTrack(track: Track, batch: readonly RecordedEvent[], { through: to, scanned }: BatchProgress): Promise<void> {
     const from = track.checkpoint;
-    const to = batch[batch.length - 1]!.position;
     const handled = batch.filter((event) => track.handles.has(event.type));
     await this.options.dataSource.transaction(async (manager) => {
-      await advanceCheckpoint(manager, track.name, track.version, from, to, batch.length);
+      await advanceCheckpoint(manager, track.name, track.version, from, to, scanned);
       if (handled.length > 0) await track.definition.applyBatch(handled, { manager, version: track.version, memory: track.memory });
     });
-    this.advanced(track, to, batch.length);
+    this.advanced(track, to, scanned);
   }
 
   private advanced(track: Track, to: LogPosition, events: number): void {
@@ -521,8 +522,8 @@ export class ProjectionRunner {
     }
   }
 
-  /** `batch`: the batch that could not be applied, when the failure was applying one (not reading). */
-  private async fail(track: Track, error: unknown, batch?: readonly RecordedEvent[]): Promise<void> {
+  /** `batch`: how far the batch that could not be applied reached, when the failure was applying one (not reading). */
+  private async fail(track: Track, error: unknown, batch?: BatchProgress): Promise<void> {
     if (track.state === 'failed') return;
     track.state = 'failed';
     const recorded: RecordedProjectionError = {
@@ -533,7 +534,7 @@ export class ProjectionRunner {
         eventType: error.event.type,
         position: textPosition(error.event.position),
       }),
-      ...(batch && { batch: { after: textPosition(track.checkpoint), last: textPosition(batch[batch.length - 1]!.position) } }),
+      ...(batch && { batch: { after: textPosition(track.checkpoint), last: textPosition(batch.through) } }),
     };
     track.lastError = { ...recorded, at: new Date().toISOString() };
     track.group?.tracks.delete(track);

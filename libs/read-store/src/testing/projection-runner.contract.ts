@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { EventStore, LogPosition, RecordedEvent } from '@lifecycle/event-store';
+import type { EventStore, LogPosition, RecordedEvent, SubscribeOptions } from '@lifecycle/event-store';
 import { readLogPages } from '@lifecycle/event-store';
 import { ActiveVersionError, ProjectionVersionNotReadyError, readCheckpoints } from '../projections/projection-checkpoints.sql';
 import { ProjectionFailedError, ProjectionRunner, type ProjectionRunnerOptions } from '../projections/projection-runner';
@@ -114,6 +114,33 @@ export function projectionRunnerContract(open: () => Promise<RunnerFixture>): vo
       await third.start();
       await third.catchUp();
       expect(await rows(ns, v)).toEqual({ a: { events: 3, total: '7' } });
+    });
+
+    it('reads only the event types it handles from the store, and its checkpoint still passes the others', async () => {
+      const ns = newNamespace();
+      const other = newNamespace();
+      const v = nextVersion();
+      await appendTallies(fixture.eventStore, ns, [{ key: 'a', amount: 2 }]);
+      await appendTallies(fixture.eventStore, other, [{ key: 'a', amount: 100 }, { key: 'b', amount: 100 }, { key: 'c', amount: 100 }]);
+      const asked: (readonly string[] | undefined)[] = [];
+      const delivered: string[] = [];
+      const store = fixture.eventStore;
+      const watched: EventStore = Object.assign(Object.create(store) as EventStore, {
+        subscribeToAll: (options: SubscribeOptions) => {
+          asked.push(options.eventTypes);
+          return store.subscribeToAll({ ...options, onBatch: (batch, progress) => (delivered.push(...batch.map((e) => e.type)), options.onBatch(batch, progress)) });
+        },
+      });
+      const r = new ProjectionRunner({ dataSource: fixture.dataSource, eventStore: watched, projections: [tallyProjection({ name: ns, version: v, namespace: ns })], batchSize: 2 });
+      runners.push(r);
+      await r.start();
+      await r.catchUp();
+      expect(asked).toEqual([[ns]]);
+      expect(new Set(delivered)).toEqual(new Set([ns]));
+      expect(await rows(ns, v)).toEqual({ a: { events: 1, total: '2' } });
+      const head = await fixture.eventStore.headPosition();
+      expect((await checkpointOf(ns, v)).checkpoint).toEqual(head);
+      expect((await r.status())[0]).toMatchObject({ eventsBehind: 0, eventsProcessed: (await logEvents()).length });
     });
 
     it('commits a batch with its checkpoint: a failure inside a batch leaves neither its rows nor its position', async () => {
