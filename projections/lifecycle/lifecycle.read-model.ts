@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { LifecycleThresholds } from '@lifecycle/domain';
-import { MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
+import { copiesFromBlob, copyRows, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
 import { LifecycleClockEntity, LifecycleStateEntity, LifecycleTransitionEntity } from './lifecycle.entity';
 import { Lifecycle1767225605000, LifecycleTransitionsInState1767225605100 } from './lifecycle.migrations';
 import { LIFECYCLE, LIFECYCLE_HANDLES, LifecycleBatch, type LifecycleRow, type StoredTransition } from './lifecycle.projection';
@@ -89,7 +89,10 @@ export function lifecycleProjection(version: number, thresholds: LifecycleThresh
       )) as Record<string, unknown>[]).map((r) => remembered.rows.get(r.customer_id as string) ?? fromDb(r));
       batch.sweep(due);
       const changed = batch.changedRows();
-      await writeRows(manager, v, changed);
+      // Rows loaded or found due exist; any other changed row is a customer the table does not hold yet.
+      const existing = new Set([...loaded, ...due].map((row) => row.customerId));
+      await writeRows(manager, v, changed.filter((row) => existing.has(row.customerId)));
+      await copyNewRows(manager, v, changed.filter((row) => !existing.has(row.customerId)));
       if (remembered.clock === undefined || remembered.clock !== batch.clock || !remembered.clockWritten) {
         await manager.query(
           `INSERT INTO lifecycle_clock (projection_version, at, thresholds) VALUES ($1, $2, $3::jsonb)
@@ -152,6 +155,15 @@ const asLoaded = (row: LifecycleRow): LifecycleRow => ({
   // jsonb gives back the very strings and numbers written (only the key order differs, which nothing reads).
   transitions: row.transitions,
 });
+
+/** Rows of customers the table does not hold: COPY on the embedded database (copy-rows.ts), else the upsert. */
+async function copyNewRows(manager: EntityManager, version: number, rows: readonly LifecycleRow[]): Promise<void> {
+  if (!copiesFromBlob(manager)) return writeRows(manager, version, rows);
+  await copyRows(manager, 'lifecycle_state', ['projection_version', ...STATE_COLUMNS.split(', ')], rows.map((r) => [
+    version, r.customerId, r.stage, r.since, r.at, r.nextDueAt, r.registeredAt, r.registration, r.erasedAt, r.firstPurchaseAt, r.lastPurchaseAt,
+    JSON.stringify(r.facts), JSON.stringify(r.transitions),
+  ]));
+}
 
 async function writeRows(manager: EntityManager, version: number, rows: readonly LifecycleRow[]): Promise<void> {
   if (rows.length === 0) return;

@@ -4,7 +4,7 @@ import {
   replayDueAt, replayFact, type ReplayScope,
 } from '@lifecycle/domain';
 import type { RecordedEvent } from '@lifecycle/event-store';
-import { MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
+import { copiesFromBlob, copyRows, type CopyValue, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
 
 /**
  * The points and tier read models are one fold, `replayFact` (libs/domain/src/loyalty/loyalty-replay.ts),
@@ -85,6 +85,8 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
         for (const row of rows) replays.set(row.customer_id, decodeReplay(typeof row.replay === 'string' ? JSON.parse(row.replay) : row.replay));
       }
 
+      // Every row the table holds for these customers; the rest are new and may be copied in.
+      const existing = new Set(replays.keys());
       const changed = new Set<string>();
       for (const e of events) {
         try {
@@ -116,20 +118,24 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
       if (changed.size > 0) {
         const rows = [...changed].map((id) => {
           const replay = replays.get(id)!;
-          return { id, replay, dueAt: replayDueAt(replay, rules, scope) ?? null, row: spec.summarize(replay, rules) };
+          return { id, text: JSON.stringify(encodeReplay(replay)), dueAt: replayDueAt(replay, rules, scope) ?? null, row: spec.summarize(replay, rules) };
         });
-        const texts: string[] = [];
-        let from = 1; // substring counts from 1
-        const documents = rows.map((r) => {
-          const text = JSON.stringify(encodeReplay(r.replay));
-          const bytes = Buffer.byteLength(text);
-          const doc: Record<string, unknown> = { customer_id: r.id, next_due_at: r.dueAt, replay_from: from, replay_bytes: bytes };
-          for (const c of spec.columns) doc[c.name] = toParameter(c.value(r.row));
-          texts.push(text);
-          from += bytes;
-          return doc;
-        });
-        await manager.query(upsertSql, [JSON.stringify(documents), v, Buffer.from(texts.join(''), 'utf8')]);
+        const copied = copiesFromBlob(manager) ? rows.filter((r) => !existing.has(r.id)) : [];
+        await copyRows(manager, table, columns, copied.map((r) => [r.id, v, r.text, r.dueAt, ...spec.columns.map((c) => copyValue(c, c.value(r.row)))]));
+        const upserted = copied.length === 0 ? rows : rows.filter((r) => existing.has(r.id));
+        if (upserted.length > 0) {
+          const texts: string[] = [];
+          let from = 1; // substring counts from 1
+          const documents = upserted.map((r) => {
+            const bytes = Buffer.byteLength(r.text);
+            const doc: Record<string, unknown> = { customer_id: r.id, next_due_at: r.dueAt, replay_from: from, replay_bytes: bytes };
+            for (const c of spec.columns) doc[c.name] = toParameter(c.value(r.row));
+            texts.push(r.text);
+            from += bytes;
+            return doc;
+          });
+          await manager.query(upsertSql, [JSON.stringify(documents), v, Buffer.from(texts.join(''), 'utf8')]);
+        }
       }
       // Only once the statements above have gone through; should the transaction still roll back,
       // the runner drops this memory.
@@ -175,6 +181,13 @@ const canonical = (value: string): string | undefined => {
 const toParameter = (value: unknown): unknown => {
   if (value === null || value === undefined) return null;
   return typeof value === 'bigint' ? value.toString() : value;
+};
+
+/** A column's value as COPY takes it (jsonb as its JSON text). */
+const copyValue = (column: Pick<ReplayColumn<unknown>, 'type'>, value: unknown): CopyValue => {
+  const param = toParameter(value);
+  if (param instanceof Date) return param.toISOString();
+  return column.type === 'jsonb' && param !== null ? JSON.stringify(param) : (param as CopyValue);
 };
 
 /** One version's rows, decoded: what a query or a diff reads. */

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { RfmDefinition } from '@lifecycle/domain';
 import type { RecordedEvent } from '@lifecycle/event-store';
-import { type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
+import { copiesFromBlob, copyRows, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
 import { RfmPurchase, RfmRefund, RfmSnapshot, RfmSnapshotTaken, RfmVersion } from './rfm.entity';
 import { Rfm1767225602000 } from './rfm.migrations';
 import { factOf, midnightPassed, type PurchaseFactRow, RFM, RFM_HANDLES, type RfmEvent, type RefundFactRow } from './rfm.projection';
@@ -26,7 +26,7 @@ export function rfmProjection(definition: RfmDefinition): ProjectionDefinition {
 
     async applyBatch(events: readonly RecordedEvent[], { manager, version, memory }) {
       // The version row once per memory; its last tick read once, then kept (see ProjectionMemory).
-      const remembered = memory.slot('rfm', () => ({ versionStored: false, lastTick: undefined as string | null | undefined }));
+      const remembered = memory.slot('rfm', (): Remembered => ({ versionStored: false, lastTick: undefined, orders: memory.fromStart ? new Set() : null }));
       if (!remembered.versionStored) {
         await manager.query(
           `INSERT INTO rfm_version (projection_version, definition) VALUES ($1, $2) ON CONFLICT (projection_version) DO NOTHING`,
@@ -40,7 +40,7 @@ export function rfmProjection(definition: RfmDefinition): ProjectionDefinition {
 
       const flush = async () => {
         if (purchases.length + refunds.length === 0) return;
-        await storeFacts(manager, version, purchases, refunds, definition.windowDays);
+        await storeFacts(manager, version, purchases, refunds, definition.windowDays, remembered);
         purchases = [];
         refunds = [];
       };
@@ -83,6 +83,20 @@ export function rfmProjection(definition: RfmDefinition): ProjectionDefinition {
   };
 }
 
+interface Remembered {
+  versionStored: boolean;
+  /** The last tick as stored; undefined: not read yet. */
+  lastTick: string | null | undefined;
+  /**
+   * Every purchase this version holds, as customer and order (built from the start here, up to
+   * MAX_REMEMBERED_ORDERS), so that a batch of purchases none of which is stored can be copied in;
+   * null when that cannot be vouched for, and the insert that skips stored ones is used.
+   */
+  orders: Set<string> | null;
+}
+
+const MAX_REMEMBERED_ORDERS = 2_000_000;
+
 async function readLastTick(manager: EntityManager, version: number): Promise<string | null> {
   const rows: { last_tick_at: Date | string | null }[] = await manager.query(`SELECT last_tick_at FROM rfm_version WHERE projection_version = $1`, [version]);
   const at = rows[0]?.last_tick_at ?? null;
@@ -95,16 +109,27 @@ async function storeFacts(
   purchases: readonly PurchaseFactRow[],
   refunds: readonly RefundFactRow[],
   windowDays: number,
+  remembered: Remembered,
 ): Promise<void> {
   // A second copy of an upstream fact never reaches the log (event ids derive from upstream ids);
-  // DO NOTHING only keeps a replayed batch harmless.
-  if (purchases.length > 0) {
+  // DO NOTHING only keeps a replayed batch harmless. Where the memory shows that none of these is
+  // stored, COPY takes them instead (on PGlite about a third of the insert's time).
+  const keys = purchases.map((p) => `${p.customerId}\u0000${p.orderId}`);
+  const { orders } = remembered;
+  const fresh = orders !== null && copiesFromBlob(manager) && new Set(keys).size === keys.length && !keys.some((key) => orders.has(key));
+  if (fresh) {
+    await copyRows(manager, 'rfm_purchase', ['customer_id', 'order_id', 'projection_version', 'occurred_at', 'amount'], purchases.map((p) => [p.customerId, p.orderId, version, p.occurredAt, p.amount]));
+  } else if (purchases.length > 0) {
     await manager.query(
       `INSERT INTO rfm_purchase (customer_id, order_id, projection_version, occurred_at, amount)
        SELECT c, o, $1, t, a FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::bigint[]) AS u(c, o, t, a)
        ON CONFLICT DO NOTHING`,
       [version, purchases.map((p) => p.customerId), purchases.map((p) => p.orderId), purchases.map((p) => p.occurredAt), purchases.map((p) => p.amount)],
     );
+  }
+  if (orders !== null) {
+    for (const key of keys) orders.add(key);
+    if (orders.size > MAX_REMEMBERED_ORDERS) remembered.orders = null;
   }
   if (refunds.length > 0) {
     await manager.query(

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { PGlite, QueryOptions, Results } from '@electric-sql/pglite';
 import type { EmbeddedDatabase } from '@lifecycle/event-store';
+import { COPIES_FROM_BLOB } from './copy-rows';
 
 // node-postgres hands int8 and numeric over as strings (TypeORM expects that and converts per
 // column); PGlite would make numbers of them, silently rounding anything above 2^53.
@@ -116,6 +117,10 @@ export class LeasedClient extends EventEmitter {
 
   private async run(sql: string, params: unknown[] | undefined): Promise<PgLikeResult> {
     if (this.released) throw new LeasedClientReleasedError();
+    // copy-rows.ts: `COPY ... FROM '/dev/blob'` with the blob as its one parameter (pg would stream it).
+    if (params?.length === 1 && params[0] instanceof Blob && /^\s*COPY\b/i.test(sql)) {
+      return toPgResult(sql, await this.pglite.query(sql, [], { ...this.options, blob: params[0] }));
+    }
     if (params && params.length > 0) {
       return toPgResult(sql, await this.pglite.query(sql, params, this.options));
     }
@@ -132,13 +137,14 @@ export class LeasedClient extends EventEmitter {
  * connection is an exclusive lease on the shared EmbeddedDatabase. The pool never owns PGlite:
  * `end()` returns the leases and leaves the database open for its other users.
  */
-export function embeddedPgDriver(db: EmbeddedDatabase): { Pool: new () => EmbeddedPool } {
+export function embeddedPgDriver(db: EmbeddedDatabase): { Pool: new () => EmbeddedPool; [COPIES_FROM_BLOB]: true } {
   return {
     Pool: class extends EmbeddedPool {
       constructor() {
         super(db);
       }
     },
+    [COPIES_FROM_BLOB]: true,
   };
 }
 

@@ -37,7 +37,8 @@ export const MAX_REMEMBERED_ROWS = 200_000;
  * projection's memory, loading (one statement) those it does not hold, fold every event in memory in
  * log order, then write the rows that changed (one upsert) and delete the ones that became null (one
  * delete). The runner commits that with the checkpoint. Built from the start of the log, a version
- * loads nothing: every row it has is one it wrote and remembers (up to MAX_REMEMBERED_ROWS).
+ * loads nothing: every row it has is one it wrote and remembers (up to MAX_REMEMBERED_ROWS). Rows of keys
+ * the table does not hold yet go in with `RowTable.insert` (COPY on PGlite), the others with the upsert.
  */
 export function rowProjection<Row extends object, E extends { readonly type: string }>(
   fold: RowFold<Row, E>,
@@ -98,19 +99,25 @@ export function rowProjection<Row extends object, E extends { readonly type: str
         }
       }
 
+      // `before` holds every row of these keys that the table holds (remembered, or loaded just now).
       const changed: Row[] = [];
+      const added: Row[] = [];
       const deleted: string[] = [];
       for (const [key, row] of after) {
         if (row === null) {
           if (before.has(key)) deleted.push(key);
+        } else if (!before.has(key)) {
+          added.push(row);
         } else if (row !== before.get(key)) {
           changed.push(row);
         }
       }
       await table.delete(manager, version, deleted);
-      const written = await table.upsert(manager, version, changed);
+      const updated = await table.upsert(manager, version, changed);
+      const inserted = await table.insert(manager, version, added);
 
-      if (!remembered || !written) return;
+      if (!remembered || !updated || !inserted) return;
+      const written = [...updated, ...inserted];
       // What the tables now hold for these keys, in the form a load gives (the fold must see the same
       // row whether it was remembered or loaded, or rebuilds would depend on where batches end).
       for (const key of unknown) remembered.rows.set(key, before.get(key) ?? null);

@@ -59,4 +59,31 @@ describe('RowTable (PGlite)', () => {
     expect(byKey(written!).map((r) => JSON.stringify(r.bag))).toEqual(byKey(loaded).map((r) => JSON.stringify(r.bag)));
     expect(written![0]!.at).toBe('2024-03-01T10:00:00.000Z');
   });
+
+  it('insert (COPY on PGlite) stores and returns exactly what the upsert does, escapes and all', async () => {
+    const table = new RowTable<Row>(ds.getMetadata(Sample), (c) => ds.driver.normalizeType(c), 'key');
+    const awkward = 'tab\there\nnew line\r\\ back\\slash \\N é 漢字 😀 "quoted" \u2028';
+    const rows: Row[] = [
+      { key: awkward, at: '2024-03-01T10:00:00.5-01:00', money: 9_007_199_254_740_993n, count: 7, score: -3, flag: false, bag: { [awkward]: awkward, nested: { tab: '\t', back: '\\', n: '\\N' }, list: [null, true, 1e21, 1.5e-7] } },
+      { key: '\\N', at: null, money: 0n, count: 0, score: null, flag: null, bag: { n: null } },
+      { key: '', at: '2024-01-01T00:00:00Z', money: -1n, count: 1, score: 1, flag: true, bag: {} },
+    ];
+    const upserted = await ds.transaction((manager) => table.upsert(manager, 4, rows));
+    const inserted = await ds.transaction((manager) => table.insert(manager, 5, rows));
+    const dump = async (version: number) =>
+      ((await ds.query(`SELECT (to_jsonb(t) - 'projection_version')::text AS row FROM test_row_table t WHERE projection_version = $1 ORDER BY key`, [version])) as { row: string }[]).map((r) => r.row);
+    expect(await dump(5)).toEqual(await dump(4));
+    expect(await dump(5)).toHaveLength(3);
+    const unversioned = (list: readonly Row[]) => list.map(({ projectionVersion: _, ...row }: Row & { projectionVersion?: number }) => row);
+    expect(unversioned(inserted!)).toStrictEqual(unversioned(upserted!));
+    expect((await table.load(ds.manager, 5, [awkward]))[0]!.bag[awkward]).toBe(awkward);
+  });
+
+  it('insert refuses a key the table holds, and the transaction keeps nothing of it', async () => {
+    const table = new RowTable<Row>(ds.getMetadata(Sample), (c) => ds.driver.normalizeType(c), 'key');
+    const row = (key: string, count: number): Row => ({ key, at: null, money: 1n, count, score: null, flag: null, bag: {} });
+    await ds.transaction((manager) => table.insert(manager, 6, [row('held', 1)]));
+    await expect(ds.transaction((manager) => table.insert(manager, 6, [row('new', 2), row('held', 3)]))).rejects.toThrow(/duplicate key/);
+    expect((await table.load(ds.manager, 6, ['held', 'new'])).map((r) => [r.key, r.count])).toEqual([['held', 1]]);
+  });
 });

@@ -1,5 +1,6 @@
 import type { EntityManager, EntityMetadata, ValueTransformer } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { copiesFromBlob, copyRows, type CopyValue } from '../data-source/copy-rows';
 
 /** Every read-model row carries the version of the projection that wrote it (part of its key). */
 export const VERSION_PROPERTY = 'projectionVersion';
@@ -26,6 +27,7 @@ export class RowTable<Row extends object> {
   /** Per column, its name as a JSON string, for the document's keys. */
   private readonly fieldNames: readonly string[];
   private readonly deleteSql: string;
+  private readonly columnNames: readonly string[];
   /** Per column, its value as `load` returns it once `upsert` has written it; null when that cannot be told in memory. */
   private readonly roundTrips: readonly ((param: unknown, stored: unknown) => unknown)[] | null;
 
@@ -43,6 +45,7 @@ export class RowTable<Row extends object> {
     this.versionColumn = metadata.findColumnWithPropertyName(VERSION_PROPERTY)!;
     this.columns = metadata.columns;
     const names = this.columns.map((c) => quote(c.databaseName));
+    this.columnNames = names;
     const listColumn = this.columns.find((c) => c.isArray);
     if (listColumn) throw new Error(`${metadata.name}.${listColumn.propertyName}: array columns are not supported, use jsonb`);
     this.jsonColumns = this.columns.map(isJsonColumn);
@@ -78,26 +81,40 @@ ON CONFLICT (${quote(this.keyColumn.databaseName)}, ${quote(this.versionColumn.d
    */
   async upsert(manager: EntityManager, version: number, rows: readonly Row[]): Promise<VersionedRow<Row>[] | null> {
     if (rows.length === 0) return this.roundTrips && [];
-    const loaded: Record<string, unknown>[] | null = this.roundTrips && rows.map(() => ({}));
+    const { params, loaded } = this.encode(version, rows);
     // The document is spelled here, not by JSON.stringify, so that json columns go in as the text
     // `toDatabase` already made of them (stringified once, in jsonb's key order).
-    const documents = rows.map((row, r) => {
-      const fields = this.columns.map((column, i) => {
-        let param: unknown;
-        if (column === this.versionColumn) {
-          param = version;
-          if (loaded) loaded[r]![column.propertyName] = version;
-        } else {
-          const value = toDatabase(column, (row as Record<string, unknown>)[column.propertyName]);
-          param = value.param;
-          if (loaded) loaded[r]![column.propertyName] = this.roundTrips![i]!(param, value.stored);
-        }
-        return `${this.fieldNames[i]}:${this.jsonColumns[i] && param !== null ? (param as string) : jsonScalar(param)}`;
-      });
-      return `{${fields.join(',')}}`;
-    });
+    const documents = params.map((row) => `{${row.map((param, i) => `${this.fieldNames[i]}:${this.jsonColumns[i] && param !== null ? (param as string) : jsonScalar(param)}`).join(',')}}`);
     await manager.query(this.upsertSql, [`[${documents.join(',')}]`]);
-    return loaded as VersionedRow<Row>[] | null;
+    return loaded;
+  }
+
+  /**
+   * Writes rows whose keys the table does not hold (the caller has seen that): one COPY where the
+   * driver takes it (copy-rows.ts), else the upsert. Returns what `upsert` returns.
+   */
+  async insert(manager: EntityManager, version: number, rows: readonly Row[]): Promise<VersionedRow<Row>[] | null> {
+    if (rows.length === 0 || !copiesFromBlob(manager)) return this.upsert(manager, version, rows);
+    const { params, loaded } = this.encode(version, rows);
+    await copyRows(manager, this.table, this.columnNames, params);
+    return loaded;
+  }
+
+  /** Each row's column values as sent (see `toDatabase`), and the rows as a load would give them back. */
+  private encode(version: number, rows: readonly Row[]): { params: CopyValue[][]; loaded: VersionedRow<Row>[] | null } {
+    const loaded: Record<string, unknown>[] | null = this.roundTrips && rows.map(() => ({}));
+    const params = rows.map((row, r) =>
+      this.columns.map((column, i): CopyValue => {
+        if (column === this.versionColumn) {
+          if (loaded) loaded[r]![column.propertyName] = version;
+          return version;
+        }
+        const value = toDatabase(column, (row as Record<string, unknown>)[column.propertyName]);
+        if (loaded) loaded[r]![column.propertyName] = this.roundTrips![i]!(value.param, value.stored);
+        return value.param instanceof Date ? value.param.toISOString() : (value.param as CopyValue);
+      }),
+    );
+    return { params, loaded: loaded as VersionedRow<Row>[] | null };
   }
 
   async delete(manager: EntityManager, version: number, keys: readonly string[]): Promise<void> {
