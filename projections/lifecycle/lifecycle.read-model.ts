@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { LifecycleThresholds } from '@lifecycle/domain';
+import { canonicalMillis, type LifecycleThresholds } from '@lifecycle/domain';
 import { copiesFromBlob, copyRows, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
 import { LifecycleClockEntity, LifecycleStateEntity, LifecycleTransitionEntity } from './lifecycle.entity';
 import { Lifecycle1767225605000, LifecycleTransitionsInState1767225605100 } from './lifecycle.migrations';
@@ -138,7 +138,8 @@ function dueInMemory(rows: ReadonlyMap<string, LifecycleRow | null>, clock: stri
   return due;
 }
 
-const canonical = (at: string): string => new Date(at).toISOString();
+// Most instants are in the canonical spelling already: checking that is cheaper than a Date and back.
+const canonical = (at: string): string => (canonicalMillis(at) !== undefined ? at : new Date(at).toISOString());
 const canonicalOrNull = (at: string | null): string | null => (at === null ? null : canonical(at));
 
 /** The row as fromDb reads it back after writeRows: instants as the database gives them, facts through JSON. */
