@@ -596,7 +596,7 @@ export function eventStoreContract(adapterName: string, factory: EventStoreFacto
 
         it('a window of skipped events alone comes as an empty batch that still moves the checkpoint', async () => {
           await store.appendToStream('s-1', events('s-1', 'a', 'b', 'c'), { expectedRevision: 'any' });
-          const { seen, windows, subscription } = subscribeKept({ eventTypes: ['Kept'] });
+          const { seen, windows, subscription } = subscribeKept();
           await caughtUp(subscription);
           const log = await all();
           expect(seen).toEqual([]);
@@ -621,7 +621,7 @@ export function eventStoreContract(adapterName: string, factory: EventStoreFacto
           await caughtUp(second.subscription);
           const kept = (await all()).filter((e) => e.type === 'Kept');
           expect([...first.seen, ...second.seen]).toEqual(kept);
-          expect(second.seen.map((e) => e.streamId)).toEqual(kept.filter((e) => e.streamId !== 's-1').map((e) => e.streamId));
+          expect(second.seen.every((e) => e.streamId !== 's-1')).toBe(true);
         });
       });
 
