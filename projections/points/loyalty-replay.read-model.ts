@@ -186,7 +186,6 @@ const toParameter = (value: unknown): unknown => {
 /** A column's value as COPY takes it (jsonb as its JSON text). */
 const copyValue = (column: Pick<ReplayColumn<unknown>, 'type'>, value: unknown): CopyValue => {
   const param = toParameter(value);
-  if (param instanceof Date) return param.toISOString();
   return column.type === 'jsonb' && param !== null ? JSON.stringify(param) : (param as CopyValue);
 };
 

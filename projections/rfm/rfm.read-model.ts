@@ -26,7 +26,11 @@ export function rfmProjection(definition: RfmDefinition): ProjectionDefinition {
 
     async applyBatch(events: readonly RecordedEvent[], { manager, version, memory }) {
       // The version row once per memory; its last tick read once, then kept (see ProjectionMemory).
-      const remembered = memory.slot('rfm', (): Remembered => ({ versionStored: false, lastTick: undefined, orders: memory.fromStart ? new Set() : null }));
+      const remembered = memory.slot('rfm', (): Remembered => ({
+        versionStored: false,
+        lastTick: undefined,
+        orders: memory.fromStart && copiesFromBlob(manager) ? new Set() : null,
+      }));
       if (!remembered.versionStored) {
         await manager.query(
           `INSERT INTO rfm_version (projection_version, definition) VALUES ($1, $2) ON CONFLICT (projection_version) DO NOTHING`,
@@ -90,7 +94,8 @@ interface Remembered {
   /**
    * Every purchase this version holds, as customer and order (built from the start here, up to
    * MAX_REMEMBERED_ORDERS), so that a batch of purchases none of which is stored can be copied in;
-   * null when that cannot be vouched for, and the insert that skips stored ones is used.
+   * null when that cannot be vouched for, or where COPY is not taken: then the insert that skips
+   * stored ones is used.
    */
   orders: Set<string> | null;
 }
@@ -114,9 +119,9 @@ async function storeFacts(
   // A second copy of an upstream fact never reaches the log (event ids derive from upstream ids);
   // DO NOTHING only keeps a replayed batch harmless. Where the memory shows that none of these is
   // stored, COPY takes them instead (on PGlite about a third of the insert's time).
-  const keys = purchases.map((p) => `${p.customerId}\u0000${p.orderId}`);
   const { orders } = remembered;
-  const fresh = orders !== null && copiesFromBlob(manager) && new Set(keys).size === keys.length && !keys.some((key) => orders.has(key));
+  const keys = orders === null ? [] : purchases.map((p) => `${p.customerId}\u0000${p.orderId}`);
+  const fresh = orders !== null && new Set(keys).size === keys.length && !keys.some((key) => orders.has(key));
   if (fresh) {
     await copyRows(manager, 'rfm_purchase', ['customer_id', 'order_id', 'projection_version', 'occurred_at', 'amount'], purchases.map((p) => [p.customerId, p.orderId, version, p.occurredAt, p.amount]));
   } else if (purchases.length > 0) {

@@ -94,6 +94,11 @@ export interface BatchProgress {
   readonly scanned: number;
 }
 
+/** The next window of at most `maxCount` events of the log, of which only `eventTypes` are wanted. */
+export interface ReadWindowOptions extends ReadAllOptions {
+  readonly eventTypes: readonly string[];
+}
+
 /** A window of the global log read with a type filter: the events that pass, and what the window covered. */
 export interface LogWindow extends BatchProgress {
   readonly events: RecordedEvent[];

@@ -3,6 +3,7 @@ import {
   LogPosition,
   LogWindow,
   ReadAllOptions,
+  ReadWindowOptions,
   RecordedEvent,
   START,
   SubscribeOptions,
@@ -19,15 +20,7 @@ export interface GlobalLogReader {
    * one gap-safe read, so that the skipped events never leave the database. Without it the window is
    * read whole and filtered here.
    */
-  readWindow?(options: ReadAllOptions & { readonly eventTypes: readonly string[] }): Promise<LogWindow>;
-}
-
-/** A window of the log by `readAll`, filtered in memory: what a reader without `readWindow` gives. */
-export async function filteredWindow(reader: Pick<GlobalLogReader, 'readAll'>, options: ReadAllOptions & { readonly eventTypes?: readonly string[] }): Promise<LogWindow | undefined> {
-  const read = await reader.readAll(options);
-  if (read.length === 0) return undefined;
-  const types = options.eventTypes && new Set(options.eventTypes);
-  return { events: types ? read.filter((event) => types.has(event.type)) : read, through: read[read.length - 1]!.position, scanned: read.length };
+  readWindow?(options: ReadWindowOptions): Promise<LogWindow>;
 }
 
 /**
@@ -82,6 +75,8 @@ interface CaughtUpWaiter {
 class PollingSubscription implements Subscription {
   private checkpoint: LogPosition;
   private readonly batchSize: number;
+  /** `eventTypes`, for a reader without `readWindow`. */
+  private readonly types: ReadonlySet<string> | undefined;
   private stopped = false;
   private ended = false;
   private failure: { readonly error: unknown } | undefined;
@@ -101,6 +96,7 @@ class PollingSubscription implements Subscription {
     this.checkpoint = options.after ?? START;
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError('batchSize is a positive integer');
+    this.types = options.eventTypes && new Set(options.eventTypes);
     this.unlisten = signal.listen(() => this.wake());
     this.loop = this.run();
   }
@@ -166,7 +162,11 @@ class PollingSubscription implements Subscription {
       const read = await this.reader.readWindow({ ...window, eventTypes });
       return read.scanned > 0 ? read : undefined;
     }
-    return filteredWindow(this.reader, { ...window, eventTypes });
+    // The window read whole, and filtered here (the in-memory store).
+    const read = await this.reader.readAll(window);
+    if (read.length === 0) return undefined;
+    const { types } = this;
+    return { events: types ? read.filter((event) => types.has(event.type)) : read, through: read[read.length - 1]!.position, scanned: read.length };
   }
 
   private settleWaiters(): void {

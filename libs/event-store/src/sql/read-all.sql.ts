@@ -1,4 +1,4 @@
-import { LogPosition, LogWindow, ReadAllOptions, RecordedEvent, START } from '../event-store';
+import { LogPosition, LogWindow, ReadAllOptions, ReadWindowOptions, RecordedEvent, START } from '../event-store';
 import { EVENTS_TABLE } from './event-store-tables';
 import { SqlClient, toBigInt } from './sql-client';
 
@@ -16,8 +16,12 @@ WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::int8)
 ORDER BY e.transaction_id, e.global_position
 LIMIT $3`;
 
-// int8 columns go out as text (see sql-client.ts); ORDER BY names the table's columns, not those.
-export const READ_ALL_SQL = `SELECT transaction_id, global_position::text, stream_id, stream_revision::text, event_id, type, data, metadata, recorded_at
+/** The columns of an event row as `toRecordedEvent` takes them: int8 columns as text (see sql-client.ts). */
+const rowColumns = (t: string): string =>
+  `${t}.transaction_id, ${t}.global_position::text, ${t}.stream_id, ${t}.stream_revision::text, ${t}.event_id, ${t}.type, ${t}.data, ${t}.metadata, ${t}.recorded_at`;
+
+// ORDER BY names the table's columns, not the text ones selected.
+export const READ_ALL_SQL = `SELECT ${rowColumns('e')}
 ${READ_ALL_FROM}`;
 
 export const READ_ALL_PAGE_SQL = pageAsJson(`SELECT e.* ${READ_ALL_FROM}`, 'p.transaction_id, p.global_position');
@@ -38,7 +42,7 @@ export const READ_WINDOW_PAGE_SQL = `${WINDOW}
 SELECT c.*, (${pageAsJson(KEPT, 'p.transaction_id, p.global_position')}) AS page FROM covered c`;
 
 export const READ_WINDOW_SQL = `${WINDOW}
-SELECT k.transaction_id, k.global_position::text, k.stream_id, k.stream_revision::text, k.event_id, k.type, k.data, k.metadata, k.recorded_at, c.*
+SELECT ${rowColumns('k')}, c.*
 FROM covered c LEFT JOIN (${KEPT}) k ON true
 ORDER BY k.transaction_id, k.global_position`;
 
@@ -88,7 +92,7 @@ export async function readAll(client: SqlClient, { after = START, maxCount }: Re
   return rows.map(toRecordedEvent);
 }
 
-export async function readWindow(client: SqlClient, { after = START, maxCount, eventTypes }: ReadAllOptions & { readonly eventTypes: readonly string[] }): Promise<LogWindow> {
+export async function readWindow(client: SqlClient, { after = START, maxCount, eventTypes }: ReadWindowOptions): Promise<LogWindow> {
   const params = [after.tx.toString(), after.pos.toString(), maxCount, [...eventTypes]];
   type Covered = { scanned: number; last_tx: string | null; last_pos: string | null };
   const covered = ({ scanned, last_tx, last_pos }: Covered) => ({ scanned, through: last_tx === null ? after : { tx: BigInt(last_tx), pos: BigInt(last_pos!) } });

@@ -8,6 +8,7 @@ import {
   LogWindow,
   ReadAllOptions,
   ReadStreamOptions,
+  ReadWindowOptions,
   RecordedEvent,
   StreamAppend,
   SubscribeOptions,
@@ -72,7 +73,7 @@ class SqlEventStore implements EventStore {
   }
 
   /** For subscriptions with `eventTypes` (see GlobalLogReader). */
-  readWindow(options: ReadAllOptions & { readonly eventTypes: readonly string[] }): Promise<LogWindow> {
+  readWindow(options: ReadWindowOptions): Promise<LogWindow> {
     return readWindow(this.client, options);
   }
 

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 export const COPIES_FROM_BLOB = Symbol('copies-from-blob');
 
 /** A value COPY's text format spells: json and jsonb as their JSON text already. */
-export type CopyValue = string | number | bigint | boolean | null;
+export type CopyValue = string | number | bigint | boolean | Date | null;
 
 /**
  * Whether `copyRows` can run on this manager: on the embedded database, where COPY reads a blob the
@@ -37,6 +37,7 @@ const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '
 export function copyField(value: CopyValue): string {
   if (value === null) return '\\N';
   if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (value instanceof Date) return value.toISOString();
   if (typeof value !== 'string') return String(value);
   SPECIAL.lastIndex = 0;
   return SPECIAL.test(value) ? value.replace(SPECIAL, (c) => ESCAPES[c]!) : value;

@@ -114,7 +114,7 @@ ON CONFLICT (${quote(this.keyColumn.databaseName)}, ${quote(this.versionColumn.d
         }
         const value = this.toDatabase[i]!((row as Record<string, unknown>)[column.propertyName]);
         if (loaded) loaded[r]![column.propertyName] = this.roundTrips![i]!(value.param, value.stored);
-        return value.param instanceof Date ? value.param.toISOString() : (value.param as CopyValue);
+        return value.param as CopyValue;
       }),
     );
     return { params, loaded: loaded as VersionedRow<Row>[] | null };
