@@ -1,10 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import {
-  canonicalMillis, type ClockTicked, type CustomerStreamEvent, decodeReplay, encodeReplay, initialReplay, type LoyaltyReplay, type LoyaltyRules,
-  replayDueAt, replayFact, type ReplayScope,
-} from '@lifecycle/domain';
+import { canonicalMillis, type ClockTicked, decodeReplay, type LoyaltyReplay, type LoyaltyRules } from '@lifecycle/domain';
 import type { RecordedEvent } from '@lifecycle/event-store';
-import { copiesFromBlob, copyRows, type CopyValue, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
+import { copiesFromBlob, copyText, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
+import { LoyaltyFold, LoyaltyFoldEventError, type LoyaltyFoldOutput, type ReplayTable } from './loyalty-fold';
 
 /**
  * The points and tier read models are one fold, `replayFact` (libs/domain/src/loyalty/loyalty-replay.ts),
@@ -16,27 +14,12 @@ import { copiesFromBlob, copyRows, type CopyValue, MAX_REMEMBERED_ROWS, type Pro
  * diffs need them) and its clock: the latest instant the log has shown it (event times and ticks),
  * the as-of instant of a query that names none.
  */
-export interface ReplayColumn<Row> {
-  readonly name: string;
-  /** The SQL type of the column. */
-  readonly type: 'text' | 'int8' | 'jsonb' | 'timestamptz';
-  readonly value: (row: Row) => unknown;
-}
-
-export interface ReplayTable<Row> {
-  readonly projection: string;
-  readonly table: string;
-  readonly scope: ReplayScope;
-  readonly handles: readonly string[];
-  readonly columns: readonly ReplayColumn<Row>[];
-  /** The figures stored beside the replay. */
-  summarize(replay: LoyaltyReplay, rules: LoyaltyRules): Row;
-}
+export type { ReplayColumn, ReplayTable } from './loyalty-fold';
 
 export const versionsTable = (table: string): string => `${table}_versions`;
 
 export function replayProjection<Row>(spec: ReplayTable<Row>, version: number, rules: LoyaltyRules): ProjectionDefinition {
-  const { table, scope } = spec;
+  const { table } = spec;
   const columns = ['customer_id', 'projection_version', 'replay', 'next_due_at', ...spec.columns.map((c) => c.name)];
   // The figures go as one JSON document; the replays, most of the bytes, as one bytea of their UTF-8
   // text side by side, each row naming its slice. Inside the JSON document every replay would be a
@@ -54,96 +37,33 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
     handles: spec.handles,
 
     async applyBatch(events: readonly RecordedEvent[], { manager, version: v, memory }): Promise<void> {
-      // The replays this version wrote, as written: a rebuild from the start loads none of them back
-      // (and parses no JSON). Replays are immutable values, so holding them is safe.
-      const remembered = memory.slot('replays', () => ({ replays: new Map<string, LoyaltyReplay>(), complete: memory.fromStart }));
-      const keys = new Set<string>();
+      // A rebuild from the start loads no replay back (and parses no JSON): the fold holds them all.
+      const fold = memory.slot('replays', () => new LoyaltyFold(spec, v, rules, memory.fromStart, MAX_REMEMBERED_ROWS));
       let lastTick: string | undefined;
       let clock: string | undefined;
       for (const e of events) {
         const at = instantOf(e);
         if (at !== undefined && (clock === undefined || at > clock)) clock = at;
         if (e.type === 'ClockTicked') lastTick = (e.data as ClockTicked['data']).at;
-        else keys.add((e.data as { customerId: string }).customerId);
       }
-      if (lastTick !== undefined) {
-        const due = (await manager.query(`SELECT customer_id FROM ${table} WHERE projection_version = $1 AND next_due_at <= $2`, [v, lastTick])) as { customer_id: string }[];
-        for (const { customer_id } of due) keys.add(customer_id);
-      }
-
-      const replays = new Map<string, LoyaltyReplay>();
-      const unknown: string[] = [];
-      for (const key of keys) {
-        const replay = remembered.replays.get(key);
-        if (replay) replays.set(key, replay);
-        else if (!remembered.complete) unknown.push(key);
-      }
-      if (unknown.length > 0) {
-        const rows = (await manager.query(`SELECT customer_id, replay FROM ${table} WHERE projection_version = $1 AND customer_id = ANY($2::text[])`, [v, unknown])) as {
+      const due = lastTick === undefined ? [] : ((await manager.query(`SELECT customer_id FROM ${table} WHERE projection_version = $1 AND next_due_at <= $2`, [v, lastTick])) as { customer_id: string }[]).map((r) => r.customer_id);
+      const missing = fold.missing(events, due);
+      if (missing.length > 0) {
+        const rows = (await manager.query(`SELECT customer_id, replay FROM ${table} WHERE projection_version = $1 AND customer_id = ANY($2::text[])`, [v, missing])) as {
           customer_id: string; replay: unknown;
         }[];
-        for (const row of rows) replays.set(row.customer_id, decodeReplay(typeof row.replay === 'string' ? JSON.parse(row.replay) : row.replay));
+        for (const row of rows) fold.adopt(row.customer_id, row.replay);
       }
 
-      // Every row the table holds for these customers; the rest are new and may be copied in.
-      const existing = new Set(replays.keys());
-      const changed = new Set<string>();
-      for (const e of events) {
-        try {
-          if (e.type === 'ClockTicked') {
-            const at = (e.data as ClockTicked['data']).at;
-            for (const [id, replay] of replays) {
-              const dueAt = replayDueAt(replay, rules, scope);
-              if (dueAt === undefined || dueAt > at) continue;
-              const next = replayFact(replay, e as unknown as ClockTicked, rules, scope);
-              if (next !== replay) {
-                replays.set(id, next);
-                changed.add(id);
-              }
-            }
-            continue;
-          }
-          const id = (e.data as { customerId: string }).customerId;
-          const replay = replays.get(id) ?? initialReplay();
-          const next = replayFact(replay, e as unknown as CustomerStreamEvent, rules, scope);
-          if (next !== replay || !replays.has(id)) {
-            replays.set(id, next);
-            changed.add(id);
-          }
-        } catch (error) {
-          throw new ProjectionEventError(spec.projection, e, error);
-        }
+      let output: LoyaltyFoldOutput;
+      try {
+        output = fold.apply(events, due, copiesFromBlob(manager));
+      } catch (error) {
+        if (error instanceof LoyaltyFoldEventError) throw new ProjectionEventError(spec.projection, events[error.index]!, error.cause);
+        throw error;
       }
-
-      if (changed.size > 0) {
-        const rows = [...changed].map((id) => {
-          const replay = replays.get(id)!;
-          return { id, text: JSON.stringify(encodeReplay(replay)), dueAt: replayDueAt(replay, rules, scope) ?? null, row: spec.summarize(replay, rules) };
-        });
-        const copied = copiesFromBlob(manager) ? rows.filter((r) => !existing.has(r.id)) : [];
-        await copyRows(manager, table, columns, copied.map((r) => [r.id, v, r.text, r.dueAt, ...spec.columns.map((c) => copyValue(c, c.value(r.row)))]));
-        const upserted = copied.length === 0 ? rows : rows.filter((r) => existing.has(r.id));
-        if (upserted.length > 0) {
-          const texts: string[] = [];
-          let from = 1; // substring counts from 1
-          const documents = upserted.map((r) => {
-            const bytes = Buffer.byteLength(r.text);
-            const doc: Record<string, unknown> = { customer_id: r.id, next_due_at: r.dueAt, replay_from: from, replay_bytes: bytes };
-            for (const c of spec.columns) doc[c.name] = toParameter(c.value(r.row));
-            texts.push(r.text);
-            from += bytes;
-            return doc;
-          });
-          await manager.query(upsertSql, [JSON.stringify(documents), v, Buffer.from(texts.join(''), 'utf8')]);
-        }
-      }
-      // Only once the statements above have gone through; should the transaction still roll back,
-      // the runner drops this memory.
-      for (const [id, replay] of replays) remembered.replays.set(id, replay);
-      if (remembered.replays.size > MAX_REMEMBERED_ROWS) {
-        remembered.replays.clear();
-        remembered.complete = false;
-      }
+      if (output.copyText !== null) await copyText(manager, table, columns, output.copyText);
+      if (output.upsert !== null) await manager.query(upsertSql, [output.upsert.documents, v, Buffer.from(output.upsert.replays, 'utf8')]);
       if (clock !== undefined) {
         await manager.query(
           `INSERT INTO ${versionsTable(table)} (projection_version, rules, clock) VALUES ($1, $2::jsonb, $3)
@@ -175,18 +95,6 @@ const canonical = (value: string): string | undefined => {
   if (canonicalMillis(value) !== undefined) return value;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-};
-
-/** A column's value in the rows' JSON document (null for none; int8 beyond a JSON number as its digits). */
-const toParameter = (value: unknown): unknown => {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'bigint' ? value.toString() : value;
-};
-
-/** A column's value as COPY takes it (jsonb as its JSON text). */
-const copyValue = (column: Pick<ReplayColumn<unknown>, 'type'>, value: unknown): CopyValue => {
-  const param = toParameter(value);
-  return column.type === 'jsonb' && param !== null ? JSON.stringify(param) : (param as CopyValue);
 };
 
 /** One version's rows, decoded: what a query or a diff reads. */

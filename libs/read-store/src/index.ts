@@ -3,7 +3,7 @@ export {
   type ReadModels, type ReadStoreOptions,
 } from './data-source/read-store-data-source';
 export { embeddedPgDriver, LeasedClientReleasedError } from './data-source/embedded-pg-driver';
-export { copiesFromBlob, copyField, copyRows, type CopyValue } from './data-source/copy-rows';
+export { copiesFromBlob, copyField, copyLines, copyRows, copyText, type CopyValue } from './data-source/copy-rows';
 export { bigintColumn, instantColumn } from './columns';
 export {
   type ApplyContext, InvalidProjectionError, type ProjectionDefinition, ProjectionEventError, ProjectionMemory,

@@ -24,10 +24,15 @@ export function copiesFromBlob(manager: EntityManager): boolean {
  * that exists after all fails the statement (its key is unique), and with it the transaction.
  */
 export async function copyRows(manager: EntityManager, table: string, columns: readonly string[], rows: readonly (readonly CopyValue[])[]): Promise<void> {
-  if (rows.length === 0) return;
-  const lines = rows.map((row) => row.map(copyField).join('\t'));
-  const blob = new Blob([`${lines.join('\n')}\n`]);
-  await manager.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [blob]);
+  if (rows.length > 0) await copyText(manager, table, columns, copyLines(rows));
+}
+
+/** COPY's text format for `rows`, one line each (built apart from the statement where it is built elsewhere: on a fold's thread). */
+export const copyLines = (rows: readonly (readonly CopyValue[])[]): string => `${rows.map((row) => row.map(copyField).join('\t')).join('\n')}\n`;
+
+/** `copyRows` for rows already spelled by `copyLines`. */
+export async function copyText(manager: EntityManager, table: string, columns: readonly string[], text: string): Promise<void> {
+  await manager.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [new Blob([text])]);
 }
 
 const SPECIAL = /[\\\n\r\t]/g;

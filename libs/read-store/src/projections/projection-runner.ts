@@ -480,10 +480,15 @@ export class ProjectionRunner {
   private async applyTogether(tracks: readonly Track[], batch: readonly RecordedEvent[], { through: to, scanned }: BatchProgress): Promise<void> {
     await this.options.dataSource.transaction(async (manager) => {
       await advanceCheckpoints(manager, tracks.map((t) => ({ projection: t.name, version: t.version, from: t.checkpoint })), to, scanned);
-      for (const track of tracks) {
+      // Side by side, not one after another: a version that folds on a thread of its own (the loyalty
+      // replays) works while the others fold here and their statements run. Each writes only its own
+      // rows, so the order in which their statements reach the transaction changes nothing.
+      const applied = await Promise.allSettled(tracks.map(async (track) => {
         const handled = batch.filter((event) => track.handles.has(event.type));
         if (handled.length > 0) await track.definition.applyBatch(handled, { manager, version: track.version, memory: track.memory });
-      }
+      }));
+      const failed = applied.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
     });
     for (const track of tracks) this.advanced(track, to, scanned);
   }
