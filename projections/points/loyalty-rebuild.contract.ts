@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import { dumpVersion } from '../testing/rebuild-bench';
 import { tierOf } from '../tier/tier.query';
 import { createTierProjection, defaultTierDefinition, tierReadModel } from '../tier/tier.read-model';
+import { batchesFoldedOnThread, stopLoyaltyFoldThread } from './loyalty-fold-thread';
 import { pointsOf } from './points.query';
 import { createPointsProjection, defaultPointsDefinition, pointsReadModel } from './points.read-model';
 
@@ -92,6 +93,7 @@ export function loyaltyRebuildContract(open: () => Promise<LoyaltyRebuildFixture
     }
   });
   afterAll(async () => {
+    await stopLoyaltyFoldThread();
     await fixture?.close();
   });
 
@@ -130,6 +132,40 @@ export function loyaltyRebuildContract(open: () => Promise<LoyaltyRebuildFixture
     for (const [id, state] of [...states].filter(([, s]) => s.registration !== 'none')) {
       expect(await pointsOf(ds, id, at, 1)).toMatchObject(pointsView(state, at, RULES));
       expect(await tierOf(ds, id, at, 1)).toMatchObject(tierView(state, at, RULES));
+    }
+  });
+
+  it('gives the same rows when the fold runs on its own thread, and when that thread ends halfway', async () => {
+    const v = (version: number) => [
+      createPointsProjection({ ...defaultPointsDefinition, version }), createTierProjection({ ...defaultTierDefinition, version }),
+    ];
+    const mode = process.env.LOYALTY_FOLD_THREAD;
+    process.env.LOYALTY_FOLD_THREAD = 'on';
+    try {
+      await build(v(1), 1000);
+      // Small batches, so that the first ones fold here while the thread starts, and the rest there.
+      const before = batchesFoldedOnThread();
+      await build(v(4), 7);
+      expect(batchesFoldedOnThread()).toBeGreaterThan(before);
+      // The thread ends while version 5 builds: the fold goes on here, reading the replays it needs back.
+      const runner = new ProjectionRunner({ dataSource: ds, eventStore: store, projections: v(5), batchSize: 7, switchWhenCaughtUp: false });
+      const folded = batchesFoldedOnThread();
+      await runner.start();
+      while (batchesFoldedOnThread() < folded + 20) await new Promise((resolve) => setTimeout(resolve, 5));
+      await stopLoyaltyFoldThread();
+      expect(Math.max(...(await runner.status()).map((s) => s.eventsProcessed))).toBeLessThan(logSize);
+      for (const p of v(5)) await runner.whenCaughtUp(p.name, p.version);
+      await runner.stop();
+      expect((await runner.status()).map((s) => s.lastError)).toEqual([null, null]);
+    } finally {
+      if (mode === undefined) delete process.env.LOYALTY_FOLD_THREAD;
+      else process.env.LOYALTY_FOLD_THREAD = mode;
+    }
+    for (const table of ['points', 'tier']) {
+      const [one, four, five] = [1, 4, 5].map((version) => dumpVersion(ds, table, 'customer_id', version));
+      expect((await one).rows).toBe(customers);
+      expect((await four).text).toBe((await one).text);
+      expect((await five).text).toBe((await one).text);
     }
   });
 }

@@ -3,6 +3,7 @@ import { canonicalMillis, type ClockTicked, decodeReplay, type LoyaltyReplay, ty
 import type { RecordedEvent } from '@lifecycle/event-store';
 import { copiesFromBlob, copyText, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
 import { LoyaltyFold, LoyaltyFoldEventError, type LoyaltyFoldOutput, type ReplayTable } from './loyalty-fold';
+import { LoyaltyFoldOnThread } from './loyalty-fold-thread';
 
 /**
  * The points and tier read models are one fold, `replayFact` (libs/domain/src/loyalty/loyalty-replay.ts),
@@ -35,10 +36,10 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
     name: spec.projection,
     version,
     handles: spec.handles,
+    foldsOffThread: true,
 
     async applyBatch(events: readonly RecordedEvent[], { manager, version: v, memory }): Promise<void> {
-      // A rebuild from the start loads no replay back (and parses no JSON): the fold holds them all.
-      const fold = memory.slot('replays', () => new LoyaltyFold(spec, v, rules, memory.fromStart, MAX_REMEMBERED_ROWS));
+      const held = memory.slot('fold', () => ({ fold: firstFold(spec, v, rules, memory.fromStart, events.length) }));
       let lastTick: string | undefined;
       let clock: string | undefined;
       for (const e of events) {
@@ -47,20 +48,32 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
         if (e.type === 'ClockTicked') lastTick = (e.data as ClockTicked['data']).at;
       }
       const due = lastTick === undefined ? [] : ((await manager.query(`SELECT customer_id FROM ${table} WHERE projection_version = $1 AND next_due_at <= $2`, [v, lastTick])) as { customer_id: string }[]).map((r) => r.customer_id);
-      const missing = fold.missing(events, due);
-      if (missing.length > 0) {
-        const rows = (await manager.query(`SELECT customer_id, replay FROM ${table} WHERE projection_version = $1 AND customer_id = ANY($2::text[])`, [v, missing])) as {
-          customer_id: string; replay: unknown;
-        }[];
-        for (const row of rows) fold.adopt(row.customer_id, row.replay);
-      }
+      const copy = copiesFromBlob(manager);
 
-      let output: LoyaltyFoldOutput;
-      try {
-        output = fold.apply(events, due, copiesFromBlob(manager));
-      } catch (error) {
-        if (error instanceof LoyaltyFoldEventError) throw new ProjectionEventError(spec.projection, events[error.index]!, error.cause);
-        throw error;
+      let output: LoyaltyFoldOutput | undefined;
+      if (held.fold instanceof LoyaltyFoldOnThread) {
+        const result = await held.fold.apply(events, due, copy);
+        if ('failed' in result) throw new ProjectionEventError(spec.projection, events[result.failed.index]!, result.failed.cause);
+        if ('output' in result) output = result.output;
+        // The thread no longer holds this fold (it ended, or the fold outgrew what is kept): go on
+        // here, reading from the table the replays the memory lacks.
+        if (!('output' in result) || !result.complete) held.fold = new LoyaltyFold(spec, v, rules, false, MAX_REMEMBERED_ROWS);
+      }
+      if (output === undefined) {
+        const fold = held.fold as LoyaltyFold<Row>;
+        const missing = fold.missing(events, due);
+        if (missing.length > 0) {
+          const rows = (await manager.query(`SELECT customer_id, replay FROM ${table} WHERE projection_version = $1 AND customer_id = ANY($2::text[])`, [v, missing])) as {
+            customer_id: string; replay: unknown;
+          }[];
+          for (const row of rows) fold.adopt(row.customer_id, row.replay);
+        }
+        try {
+          output = fold.apply(events, due, copy);
+        } catch (error) {
+          if (error instanceof LoyaltyFoldEventError) throw new ProjectionEventError(spec.projection, events[error.index]!, error.cause);
+          throw error;
+        }
       }
       if (output.copyText !== null) await copyText(manager, table, columns, output.copyText);
       if (output.upsert !== null) await manager.query(upsertSql, [output.upsert.documents, v, Buffer.from(output.upsert.replays, 'utf8')]);
@@ -78,6 +91,20 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
       await manager.query(`DELETE FROM ${versionsTable(table)} WHERE projection_version = $1`, [v]);
     },
   };
+}
+
+/** Below this many events in its first batch a rebuild folds here: the thread costs more than it saves. */
+export const FOLD_THREAD_MIN_EVENTS = 1000;
+
+/**
+ * Where a memory's fold runs. `LOYALTY_FOLD_THREAD`: `auto` (default) puts a build from the start of
+ * the log on the thread when its first batch is large (a rebuild catching up); `on` puts every build
+ * from the start there; `off` never.
+ */
+function firstFold<Row>(spec: ReplayTable<Row>, version: number, rules: LoyaltyRules, fromStart: boolean, firstBatch: number): LoyaltyFold<Row> | LoyaltyFoldOnThread<Row> {
+  const mode = process.env.LOYALTY_FOLD_THREAD ?? 'auto';
+  const threaded = fromStart && (mode === 'on' || (mode === 'auto' && firstBatch >= FOLD_THREAD_MIN_EVENTS));
+  return threaded ? new LoyaltyFoldOnThread(spec, version, rules, MAX_REMEMBERED_ROWS) : new LoyaltyFold(spec, version, rules, fromStart, MAX_REMEMBERED_ROWS);
 }
 
 /** The instant an event shows time has reached (event time, never the time of the replay). */

@@ -1,4 +1,5 @@
 import { canonicalInstant, canonicalMillis, type LoyaltyReplay, type LoyaltyRules } from '@lifecycle/domain';
+import type { ReplayTable } from './loyalty-fold';
 
 /**
  * The points read model: one row per customer, derived by the loyalty replay (the domain's own
@@ -67,4 +68,27 @@ export const summarizePoints = (replay: LoyaltyReplay, rules: LoyaltyRules): Poi
     shortfallPoints: shortfall.points,
     lots,
   };
+};
+
+/** The table the loyalty fold writes (loyalty-fold.ts), and what it stores beside each replay. */
+export const POINTS_TABLE: ReplayTable<PointsRow> = {
+  projection: POINTS,
+  table: 'points',
+  scope: 'points',
+  handles: POINTS_HANDLES,
+  summarize: summarizePoints,
+  columns: [
+    { name: 'currency', type: 'text', value: (r) => r.currency },
+    { name: 'balance', type: 'int8', value: (r) => r.balance },
+    { name: 'outstanding', type: 'int8', value: (r) => r.outstanding },
+    { name: 'debt', type: 'int8', value: (r) => r.debt },
+    { name: 'earned', type: 'int8', value: (r) => r.earned },
+    { name: 'redeemed', type: 'int8', value: (r) => r.redeemed },
+    { name: 'expired', type: 'int8', value: (r) => r.expired },
+    { name: 'clawed_back', type: 'int8', value: (r) => r.clawedBack },
+    { name: 'adjusted', type: 'int8', value: (r) => r.adjusted },
+    { name: 'shortfall_movements', type: 'int8', value: (r) => r.shortfallMovements },
+    { name: 'shortfall_points', type: 'int8', value: (r) => r.shortfallPoints },
+    { name: 'lots', type: 'jsonb', value: (r) => r.lots },
+  ],
 };

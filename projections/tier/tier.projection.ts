@@ -1,4 +1,5 @@
 import { type LoyaltyReplay, type LoyaltyRules, tierLevelOf } from '@lifecycle/domain';
+import type { ReplayTable } from '../points/loyalty-fold';
 
 /**
  * The tier read model: one row per customer, the tier derived by the loyalty replay under the
@@ -38,4 +39,20 @@ export const summarizeTier = (replay: LoyaltyReplay, rules: LoyaltyRules): TierR
 export const tierAt = (history: TierRow['history'], asOf: string, rules: LoyaltyRules): string => {
   const held = [...history].reverse().find((step) => step.at <= asOf);
   return tierLevelOf(rules, held?.name).level.name;
+};
+
+/** The table the loyalty fold writes (loyalty-fold.ts), and what it stores beside each replay. */
+export const TIER_TABLE: ReplayTable<TierRow> = {
+  projection: TIER,
+  table: 'tier',
+  scope: 'tier',
+  handles: TIER_HANDLES,
+  summarize: summarizeTier,
+  columns: [
+    { name: 'tier', type: 'text', value: (r) => r.tier },
+    { name: 'since', type: 'timestamptz', value: (r) => r.since },
+    { name: 'next_review_at', type: 'timestamptz', value: (r) => r.nextReviewAt },
+    { name: 'history', type: 'jsonb', value: (r) => r.history },
+    { name: 'currency', type: 'text', value: (r) => r.currency },
+  ],
 };

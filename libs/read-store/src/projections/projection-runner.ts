@@ -483,7 +483,8 @@ export class ProjectionRunner {
       // Side by side, not one after another: a version that folds on a thread of its own (the loyalty
       // replays) works while the others fold here and their statements run. Each writes only its own
       // rows, so the order in which their statements reach the transaction changes nothing.
-      const applied = await Promise.allSettled(tracks.map(async (track) => {
+      const offThreadFirst = [...tracks.filter((t) => t.definition.foldsOffThread), ...tracks.filter((t) => !t.definition.foldsOffThread)];
+      const applied = await Promise.allSettled(offThreadFirst.map(async (track) => {
         const handled = batch.filter((event) => track.handles.has(event.type));
         if (handled.length > 0) await track.definition.applyBatch(handled, { manager, version: track.version, memory: track.memory });
       }));

@@ -17,6 +17,11 @@ export interface ProjectionDefinition {
   readonly version: number;
   /** Event types the projection reads; the runner passes nothing else to `applyBatch`. */
   readonly handles: readonly string[];
+  /**
+   * Its fold may run on another thread: the runner starts it first in a batch it applies with other
+   * versions, so that the thread works while they fold here.
+   */
+  readonly foldsOffThread?: boolean;
   applyBatch(events: readonly RecordedEvent[], context: ApplyContext): Promise<void>;
   /** Deletes every row of one version (before a rebuild of that version, or after it was retired). */
   clearVersion(manager: EntityManager, version: number): Promise<void>;
