@@ -1,16 +1,17 @@
 import type { EntityManager } from 'typeorm';
-import { canonicalMillis, type LifecycleThresholds } from '@lifecycle/domain';
-import { copiesFromBlob, copyRows, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
+import type { LifecycleThresholds } from '@lifecycle/domain';
+import { copiesFromBlob, copyText, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
+import { FoldOnThread, foldsOnThread } from '../fold-thread/fold-thread';
+import { LifecycleFold, LifecycleFoldEventError, type LifecycleFoldOutput, STATE_COLUMNS } from './lifecycle-fold';
+import { lifecycleFoldOnThread } from './lifecycle-fold-thread';
 import { LifecycleClockEntity, LifecycleStateEntity, LifecycleTransitionEntity } from './lifecycle.entity';
 import { Lifecycle1767225605000, LifecycleTransitionsInState1767225605100 } from './lifecycle.migrations';
-import { LIFECYCLE, LIFECYCLE_HANDLES, LifecycleBatch, type LifecycleRow, type StoredTransition } from './lifecycle.projection';
+import { LIFECYCLE, LIFECYCLE_HANDLES, type LifecycleBatch, type LifecycleRow, type StoredTransition } from './lifecycle.projection';
 
 export const lifecycleReadModel = {
   entities: [LifecycleStateEntity, LifecycleTransitionEntity, LifecycleClockEntity],
   migrations: [Lifecycle1767225605000, LifecycleTransitionsInState1767225605100],
 };
-
-const STATE_COLUMNS = `customer_id, stage, since, at, next_due_at, registered_at, registration, erased_at, first_purchase_at, last_purchase_at, facts, transitions`;
 
 // The rows go as one JSON document: PGlite unpacks that with json_to_recordset in about two thirds
 // of the time it takes over twelve arrays through unnest (23,570 rows of this shape: 928 vs 1,460 ms).
@@ -58,54 +59,33 @@ export function lifecycleProjection(version: number, thresholds: LifecycleThresh
     version,
     handles: LIFECYCLE_HANDLES,
 
+    lookAhead(events, { version: v, memory, copiesFromBlob: copy }) {
+      const held = memory.slot('lifecycle', () => ({ fold: firstFold(thresholds, v, memory.fromStart, events.length) }));
+      if (held.fold instanceof FoldOnThread) held.fold.start({ events, copy });
+    },
+
     async applyBatch(events, { manager, version: v, memory }) {
-      const remembered = memory.slot('lifecycle', (): Remembered => ({ rows: new Map(), complete: memory.fromStart, clock: memory.fromStart ? null : undefined }));
-      const clock = remembered.clock !== undefined ? remembered.clock : ((await readLifecycleClock(manager, v))?.at ?? null);
-      const ids = LifecycleBatch.customersOf(events);
-      const loaded: LifecycleRow[] = [];
-      const unknown: string[] = [];
-      for (const id of ids) {
-        const row = remembered.rows.get(id);
-        if (row) loaded.push(row);
-        else if (row === undefined && !remembered.complete) unknown.push(id);
+      const held = memory.slot('lifecycle', () => ({ fold: firstFold(thresholds, v, memory.fromStart, events.length) }));
+      const copy = copiesFromBlob(manager);
+      let output: LifecycleFoldOutput | undefined;
+      if (held.fold instanceof FoldOnThread) {
+        const result = await held.fold.apply({ events, copy });
+        if ('failed' in result) throw new ProjectionEventError(LIFECYCLE, events[result.failed.index]!, result.failed.cause);
+        if ('output' in result) output = result.output;
+        // The thread no longer holds this fold (it ended, or the fold outgrew what is kept): go on
+        // here, reading from the table the rows the memory lacks.
+        if (!('output' in result) || !result.complete) held.fold = new LifecycleFold(thresholds, v, false, MAX_REMEMBERED_ROWS);
       }
-      if (unknown.length > 0) {
-        const found = ((await manager.query(`SELECT ${STATE_COLUMNS} FROM lifecycle_state WHERE projection_version = $1 AND customer_id = ANY($2::text[])`, [v, unknown])) as Record<string, unknown>[]).map(fromDb);
-        loaded.push(...found);
-        const byId = new Map(found.map((row) => [row.customerId, row]));
-        for (const id of unknown) remembered.rows.set(id, byId.get(id) ?? null);
-      }
-      const batch = new LifecycleBatch(thresholds, clock, loaded);
-      for (const event of events) {
-        try {
-          batch.apply(event);
-        } catch (error) {
-          throw new ProjectionEventError(LIFECYCLE, event, error);
-        }
-      }
-      const due = batch.clock === null ? [] : remembered.complete ? dueInMemory(remembered.rows, batch.clock, batch) : ((await manager.query(
-        `SELECT ${STATE_COLUMNS} FROM lifecycle_state WHERE projection_version = $1 AND next_due_at <= $2 AND NOT (customer_id = ANY($3::text[]))`,
-        [v, batch.clock, batch.customerIds],
-      )) as Record<string, unknown>[]).map((r) => remembered.rows.get(r.customer_id as string) ?? fromDb(r));
-      batch.sweep(due);
-      const changed = batch.changedRows();
-      // Rows loaded or found due exist; any other changed row is a customer the table does not hold yet.
-      const existing = new Set([...loaded, ...due].map((row) => row.customerId));
-      await writeRows(manager, v, changed.filter((row) => existing.has(row.customerId)));
-      await copyNewRows(manager, v, changed.filter((row) => !existing.has(row.customerId)));
-      if (remembered.clock === undefined || remembered.clock !== batch.clock || !remembered.clockWritten) {
+      if (output === undefined) output = await foldHere(held.fold as LifecycleFold, events, manager, v, copy);
+
+      if (output.upsert !== null) await manager.query(UPSERT_STATE, [v, output.upsert]);
+      if (output.copyText !== null) await copyText(manager, 'lifecycle_state', ['projection_version', ...STATE_COLUMNS.split(', ')], output.copyText);
+      if (output.clockChanged) {
         await manager.query(
           `INSERT INTO lifecycle_clock (projection_version, at, thresholds) VALUES ($1, $2, $3::jsonb)
            ON CONFLICT (projection_version) DO UPDATE SET at = EXCLUDED.at, thresholds = EXCLUDED.thresholds`,
-          [v, batch.clock, JSON.stringify(thresholds)],
+          [v, output.clock, JSON.stringify(thresholds)],
         );
-      }
-      for (const row of changed) remembered.rows.set(row.customerId, asLoaded(row));
-      remembered.clock = batch.clock === null ? null : canonical(batch.clock);
-      remembered.clockWritten = true;
-      if (remembered.rows.size > MAX_REMEMBERED_ROWS) {
-        remembered.rows.clear();
-        remembered.complete = false;
       }
     },
 
@@ -117,61 +97,34 @@ export function lifecycleProjection(version: number, thresholds: LifecycleThresh
   };
 }
 
-/** What this version's batches wrote, as a load reads it back (see ProjectionMemory). */
-interface Remembered {
-  readonly rows: Map<string, LifecycleRow | null>;
-  /** Every row of the version is in `rows` (built from the start here): the due sweep needs no query. */
-  complete: boolean;
-  /** The log clock as stored; undefined: not read yet. */
-  clock: string | null | undefined;
-  /** The clock row was written by a batch of this memory (so an unchanged clock needs no write). */
-  clockWritten?: boolean;
+/** Where a memory's fold runs: a rebuild catching up folds on the fold thread (see fold-thread.ts). */
+function firstFold(thresholds: LifecycleThresholds, version: number, fromStart: boolean, firstBatch: number) {
+  return foldsOnThread(fromStart, firstBatch) ? lifecycleFoldOnThread(thresholds, version, MAX_REMEMBERED_ROWS) : new LifecycleFold(thresholds, version, fromStart, MAX_REMEMBERED_ROWS);
 }
 
-/** The due sweep's query, on the rows in memory: due by the clock, not among the batch's own customers. */
-function dueInMemory(rows: ReadonlyMap<string, LifecycleRow | null>, clock: string, batch: LifecycleBatch): LifecycleRow[] {
-  const due: LifecycleRow[] = [];
-  const until = Date.parse(clock);
-  for (const row of rows.values()) {
-    if (row !== null && row.nextDueAt !== null && Date.parse(row.nextDueAt) <= until && !batch.has(row.customerId)) due.push(row);
+/**
+ * A batch folded in this thread: read the clock, load the customers the batch names that the fold
+ * does not hold, fold, load the customers whose due moment the new clock has passed (the due index;
+ * the fold finds them itself when it holds every row), and sweep them.
+ */
+async function foldHere(fold: LifecycleFold, events: Parameters<ProjectionDefinition['applyBatch']>[0], manager: EntityManager, v: number, copy: boolean): Promise<LifecycleFoldOutput> {
+  if (fold.clock === undefined) fold.clock = (await readLifecycleClock(manager, v))?.at ?? null;
+  const missing = fold.missing(events);
+  if (missing.length > 0) {
+    const found = ((await manager.query(`SELECT ${STATE_COLUMNS} FROM lifecycle_state WHERE projection_version = $1 AND customer_id = ANY($2::text[])`, [v, missing])) as Record<string, unknown>[]).map(fromDb);
+    const byId = new Map(found.map((row) => [row.customerId, row]));
+    for (const id of missing) fold.adopt(id, byId.get(id) ?? null);
   }
-  return due;
-}
-
-// Most instants are in the canonical spelling already: checking that is cheaper than a Date and back.
-const canonical = (at: string): string => (canonicalMillis(at) !== undefined ? at : new Date(at).toISOString());
-const canonicalOrNull = (at: string | null): string | null => (at === null ? null : canonical(at));
-
-/** The row as fromDb reads it back after writeRows: instants as the database gives them, facts through JSON. */
-const asLoaded = (row: LifecycleRow): LifecycleRow => ({
-  ...row,
-  since: canonicalOrNull(row.since),
-  at: canonicalOrNull(row.at),
-  nextDueAt: canonicalOrNull(row.nextDueAt),
-  registeredAt: canonicalOrNull(row.registeredAt),
-  erasedAt: canonicalOrNull(row.erasedAt),
-  firstPurchaseAt: canonicalOrNull(row.firstPurchaseAt),
-  lastPurchaseAt: canonicalOrNull(row.lastPurchaseAt),
-  facts: JSON.parse(JSON.stringify(row.facts)) as LifecycleRow['facts'],
-  // jsonb gives back the very strings and numbers written (only the key order differs, which nothing reads).
-  transitions: row.transitions,
-});
-
-/** Rows of customers the table does not hold: COPY on the embedded database (copy-rows.ts), else the upsert. */
-async function copyNewRows(manager: EntityManager, version: number, rows: readonly LifecycleRow[]): Promise<void> {
-  if (!copiesFromBlob(manager)) return writeRows(manager, version, rows);
-  await copyRows(manager, 'lifecycle_state', ['projection_version', ...STATE_COLUMNS.split(', ')], rows.map((r) => [
-    version, r.customerId, r.stage, r.since, r.at, r.nextDueAt, r.registeredAt, r.registration, r.erasedAt, r.firstPurchaseAt, r.lastPurchaseAt,
-    JSON.stringify(r.facts), JSON.stringify(r.transitions),
-  ]));
-}
-
-async function writeRows(manager: EntityManager, version: number, rows: readonly LifecycleRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const documents = rows.map((r) => ({
-    customer_id: r.customerId, stage: r.stage, since: r.since, at: r.at, next_due_at: r.nextDueAt, registered_at: r.registeredAt,
-    registration: r.registration, erased_at: r.erasedAt, first_purchase_at: r.firstPurchaseAt, last_purchase_at: r.lastPurchaseAt,
-    facts: r.facts, transitions: r.transitions,
-  }));
-  await manager.query(UPSERT_STATE, [version, JSON.stringify(documents)]);
+  let batch: LifecycleBatch;
+  try {
+    batch = fold.fold(events);
+  } catch (error) {
+    if (error instanceof LifecycleFoldEventError) throw new ProjectionEventError(LIFECYCLE, events[error.index]!, error.cause);
+    throw error;
+  }
+  const due = fold.complete || batch.clock === null ? undefined : ((await manager.query(
+    `SELECT ${STATE_COLUMNS} FROM lifecycle_state WHERE projection_version = $1 AND next_due_at <= $2 AND NOT (customer_id = ANY($3::text[]))`,
+    [v, batch.clock, batch.customerIds],
+  )) as Record<string, unknown>[]).map((r) => fold.rows.get(r.customer_id as string) ?? fromDb(r));
+  return fold.finish(batch, due, copy);
 }

@@ -75,14 +75,15 @@ export class LoyaltyFold<Row> {
   }
 
   /**
-   * Applies the batch to the customers it names and to `due` (those the table shows a tick reaches);
-   * a `ClockTicked` reaches only those. `copy`: rows the table does not hold may go in with COPY.
+   * Applies the batch to the customers it names and to `due`, those the table shows a tick of the
+   * batch reaches (undefined: a complete fold finds them among the replays it holds); a `ClockTicked`
+   * reaches only those. `copy`: rows the table does not hold may go in with COPY.
    */
-  apply(events: readonly RecordedEvent[], due: readonly string[], copy: boolean): LoyaltyFoldOutput {
+  apply(events: readonly RecordedEvent[], due: readonly string[] | undefined, copy: boolean): LoyaltyFoldOutput {
     const { spec, rules } = this;
     const { scope } = spec;
     const working = new Map<string, LoyaltyReplay>();
-    for (const id of customersOf(events, due)) {
+    for (const id of customersOf(events, due ?? this.dueBy(events))) {
       const replay = this.replays.get(id);
       if (replay) working.set(id, replay);
     }
@@ -146,6 +147,21 @@ export class LoyaltyFold<Row> {
       copyText: copied.length > 0 ? copyLines(copied) : null,
       upsert: documents.length > 0 ? { documents: JSON.stringify(documents), replays: texts.join('') } : null,
     };
+  }
+
+  /** The table's query for the customers the batch's last tick reaches (`next_due_at <= tick`), on the replays held. */
+  private dueBy(events: readonly RecordedEvent[]): string[] {
+    if (!this.complete) throw new Error('a fold that does not hold every replay needs the due customers from its table');
+    let lastTick: string | undefined;
+    for (const e of events) if (e.type === 'ClockTicked') lastTick = (e.data as ClockTicked['data']).at;
+    if (lastTick === undefined) return [];
+    const until = Date.parse(lastTick);
+    const due: string[] = [];
+    for (const [id, replay] of this.replays) {
+      const dueAt = replayDueAt(replay, this.rules, this.spec.scope);
+      if (dueAt !== undefined && Date.parse(dueAt) <= until) due.push(id);
+    }
+    return due;
   }
 }
 

@@ -5,10 +5,10 @@ import {
 import { eventIdFor, type EventStore } from '@lifecycle/event-store';
 import { type ProjectionDefinition, ProjectionRunner } from '@lifecycle/read-store';
 import type { DataSource } from 'typeorm';
+import { batchesFoldedOnThread, stopFoldThread } from '../fold-thread/fold-thread';
 import { dumpVersion } from '../testing/rebuild-bench';
 import { tierOf } from '../tier/tier.query';
 import { createTierProjection, defaultTierDefinition, tierReadModel } from '../tier/tier.read-model';
-import { batchesFoldedOnThread, stopLoyaltyFoldThread } from './loyalty-fold-thread';
 import { pointsOf } from './points.query';
 import { createPointsProjection, defaultPointsDefinition, pointsReadModel } from './points.read-model';
 
@@ -93,7 +93,7 @@ export function loyaltyRebuildContract(open: () => Promise<LoyaltyRebuildFixture
     }
   });
   afterAll(async () => {
-    await stopLoyaltyFoldThread();
+    await stopFoldThread();
     await fixture?.close();
   });
 
@@ -139,8 +139,8 @@ export function loyaltyRebuildContract(open: () => Promise<LoyaltyRebuildFixture
     const v = (version: number) => [
       createPointsProjection({ ...defaultPointsDefinition, version }), createTierProjection({ ...defaultTierDefinition, version }),
     ];
-    const mode = process.env.LOYALTY_FOLD_THREAD;
-    process.env.LOYALTY_FOLD_THREAD = 'on';
+    const mode = process.env.FOLD_THREAD;
+    process.env.FOLD_THREAD = 'on';
     try {
       await build(v(1), 1000);
       // Small batches, so that the first ones fold here while the thread starts, and the rest there.
@@ -152,14 +152,14 @@ export function loyaltyRebuildContract(open: () => Promise<LoyaltyRebuildFixture
       const folded = batchesFoldedOnThread();
       await runner.start();
       while (batchesFoldedOnThread() < folded + 20) await new Promise((resolve) => setTimeout(resolve, 5));
-      await stopLoyaltyFoldThread();
+      await stopFoldThread();
       expect(Math.max(...(await runner.status()).map((s) => s.eventsProcessed))).toBeLessThan(logSize);
       for (const p of v(5)) await runner.whenCaughtUp(p.name, p.version);
       await runner.stop();
       expect((await runner.status()).map((s) => s.lastError)).toEqual([null, null]);
     } finally {
-      if (mode === undefined) delete process.env.LOYALTY_FOLD_THREAD;
-      else process.env.LOYALTY_FOLD_THREAD = mode;
+      if (mode === undefined) delete process.env.FOLD_THREAD;
+      else process.env.FOLD_THREAD = mode;
     }
     for (const table of ['points', 'tier']) {
       const [one, four, five] = [1, 4, 5].map((version) => dumpVersion(ds, table, 'customer_id', version));

@@ -3,7 +3,8 @@ import { canonicalMillis, type ClockTicked, decodeReplay, type LoyaltyReplay, ty
 import type { RecordedEvent } from '@lifecycle/event-store';
 import { copiesFromBlob, copyText, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
 import { LoyaltyFold, LoyaltyFoldEventError, type LoyaltyFoldOutput, type ReplayTable } from './loyalty-fold';
-import { LoyaltyFoldOnThread } from './loyalty-fold-thread';
+import { FoldOnThread, foldsOnThread } from '../fold-thread/fold-thread';
+import { loyaltyFoldOnThread } from './loyalty-fold-thread';
 
 /**
  * The points and tier read models are one fold, `replayFact` (libs/domain/src/loyalty/loyalty-replay.ts),
@@ -36,7 +37,11 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
     name: spec.projection,
     version,
     handles: spec.handles,
-    foldsOffThread: true,
+
+    lookAhead(events, { version: v, memory, copiesFromBlob: copy }): void {
+      const held = memory.slot('fold', () => ({ fold: firstFold(spec, v, rules, memory.fromStart, events.length) }));
+      if (held.fold instanceof FoldOnThread) held.fold.start({ events, copy });
+    },
 
     async applyBatch(events: readonly RecordedEvent[], { manager, version: v, memory }): Promise<void> {
       const held = memory.slot('fold', () => ({ fold: firstFold(spec, v, rules, memory.fromStart, events.length) }));
@@ -47,12 +52,11 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
         if (at !== undefined && (clock === undefined || at > clock)) clock = at;
         if (e.type === 'ClockTicked') lastTick = (e.data as ClockTicked['data']).at;
       }
-      const due = lastTick === undefined ? [] : ((await manager.query(`SELECT customer_id FROM ${table} WHERE projection_version = $1 AND next_due_at <= $2`, [v, lastTick])) as { customer_id: string }[]).map((r) => r.customer_id);
       const copy = copiesFromBlob(manager);
 
       let output: LoyaltyFoldOutput | undefined;
-      if (held.fold instanceof LoyaltyFoldOnThread) {
-        const result = await held.fold.apply(events, due, copy);
+      if (held.fold instanceof FoldOnThread) {
+        const result = await held.fold.apply({ events, copy });
         if ('failed' in result) throw new ProjectionEventError(spec.projection, events[result.failed.index]!, result.failed.cause);
         if ('output' in result) output = result.output;
         // The thread no longer holds this fold (it ended, or the fold outgrew what is kept): go on
@@ -61,6 +65,7 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
       }
       if (output === undefined) {
         const fold = held.fold as LoyaltyFold<Row>;
+        const due = lastTick === undefined ? [] : ((await manager.query(`SELECT customer_id FROM ${table} WHERE projection_version = $1 AND next_due_at <= $2`, [v, lastTick])) as { customer_id: string }[]).map((r) => r.customer_id);
         const missing = fold.missing(events, due);
         if (missing.length > 0) {
           const rows = (await manager.query(`SELECT customer_id, replay FROM ${table} WHERE projection_version = $1 AND customer_id = ANY($2::text[])`, [v, missing])) as {
@@ -93,18 +98,11 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
   };
 }
 
-/** Below this many events in its first batch a rebuild folds here: the thread costs more than it saves. */
-export const FOLD_THREAD_MIN_EVENTS = 1000;
-
-/**
- * Where a memory's fold runs. `LOYALTY_FOLD_THREAD`: `auto` (default) puts a build from the start of
- * the log on the thread when its first batch is large (a rebuild catching up); `on` puts every build
- * from the start there; `off` never.
- */
-function firstFold<Row>(spec: ReplayTable<Row>, version: number, rules: LoyaltyRules, fromStart: boolean, firstBatch: number): LoyaltyFold<Row> | LoyaltyFoldOnThread<Row> {
-  const mode = process.env.LOYALTY_FOLD_THREAD ?? 'auto';
-  const threaded = fromStart && (mode === 'on' || (mode === 'auto' && firstBatch >= FOLD_THREAD_MIN_EVENTS));
-  return threaded ? new LoyaltyFoldOnThread(spec, version, rules, MAX_REMEMBERED_ROWS) : new LoyaltyFold(spec, version, rules, fromStart, MAX_REMEMBERED_ROWS);
+/** Where a memory's fold runs: a rebuild catching up folds on the fold thread (see fold-thread.ts). */
+function firstFold<Row>(spec: ReplayTable<Row>, version: number, rules: LoyaltyRules, fromStart: boolean, firstBatch: number) {
+  return foldsOnThread(fromStart, firstBatch)
+    ? loyaltyFoldOnThread(spec, version, rules, MAX_REMEMBERED_ROWS)
+    : new LoyaltyFold(spec, version, rules, fromStart, MAX_REMEMBERED_ROWS);
 }
 
 /** The instant an event shows time has reached (event time, never the time of the replay). */

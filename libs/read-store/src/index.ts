@@ -6,7 +6,7 @@ export { embeddedPgDriver, LeasedClientReleasedError } from './data-source/embed
 export { copiesFromBlob, copyField, copyLines, copyRows, copyText, type CopyValue } from './data-source/copy-rows';
 export { bigintColumn, instantColumn } from './columns';
 export {
-  type ApplyContext, InvalidProjectionError, type ProjectionDefinition, ProjectionEventError, ProjectionMemory,
+  type ApplyContext, InvalidProjectionError, type LookAheadContext, type ProjectionDefinition, ProjectionEventError, ProjectionMemory,
 } from './projections/projection';
 export { MAX_REMEMBERED_ROWS, type RowFold, type RowMapping, rowProjection } from './projections/row-projection';
 export { VERSION_PROPERTY, type VersionedRow } from './projections/row-table';

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { type BatchProgress, comparePositions, type EventStore, type LogPosition, type RecordedEvent, START, type Subscription } from '@lifecycle/event-store';
+import { copiesFromBlob as copiesFromBlobOf } from '../data-source/copy-rows';
 import { eventsTableLag } from './events-behind.sql';
 import { assertValidDefinition, codeOf, messageOf, type ProjectionDefinition, ProjectionEventError, ProjectionMemory } from './projection';
 import type { RecordedProjectionError } from './projection-checkpoint.entity';
@@ -424,12 +425,16 @@ export class ProjectionRunner {
       // One batch of read-ahead: the subscription reads batch N+1 while N is applied (on Postgres the
       // two overlap; on PGlite they simply alternate). Batches are still applied one after another.
       onBatch: async (batch, progress) => {
+        const handled = this.lookAhead(group, batch);
         // PGlite answers through promise jobs alone, so a catch-up would never let timers, I/O or
         // HTTP requests run until it ends; one macrotask turn per batch keeps the process responsive.
         await new Promise((resolve) => setImmediate(resolve));
         const previous = group.applying;
         await previous;
-        group.applying = this.applyToGroup(group, batch, progress).catch(() => undefined);
+        // One more turn before the batch's transaction asks for the database: the subscription asks
+        // for the next batch first, so that on PGlite (one connection, statements in the order asked)
+        // the next batch is read before this one is applied, and its look-ahead starts meanwhile.
+        group.applying = new Promise((resolve) => setImmediate(resolve)).then(() => this.applyToGroup(group, batch, handled, progress)).catch(() => undefined);
       },
       onError: (error) => {
         for (const track of [...group.tracks]) void this.fail(track, error);
@@ -449,10 +454,23 @@ export class ProjectionRunner {
    * checkpoint someone else moved), nothing of it is kept, and the batch is applied again one version
    * per transaction: there each failure stops its own version alone, as it always has.
    */
-  private async applyToGroup(group: Group, batch: readonly RecordedEvent[], progress: BatchProgress): Promise<void> {
+  /** Each track's share of the batch, the arrays its look-ahead and its `applyBatch` get. */
+  private lookAhead(group: Group, batch: readonly RecordedEvent[]): Map<Track, readonly RecordedEvent[]> {
+    const handled = new Map<Track, readonly RecordedEvent[]>();
+    const copiesFromBlob = copiesFromBlobOf(this.options.dataSource.manager);
+    for (const track of group.tracks) {
+      const events = batch.filter((event) => track.handles.has(event.type));
+      handled.set(track, events);
+      if (events.length > 0) track.definition.lookAhead?.(events, { version: track.version, memory: track.memory, copiesFromBlob });
+    }
+    return handled;
+  }
+
+  private async applyToGroup(group: Group, batch: readonly RecordedEvent[], handledBy: ReadonlyMap<Track, readonly RecordedEvent[]>, progress: BatchProgress): Promise<void> {
+    const handled = (track: Track) => handledBy.get(track) ?? batch.filter((event) => track.handles.has(event.type));
     const tracks = [...group.tracks];
     if (tracks.length > 1) {
-      const together = this.applyTogether(tracks, batch, progress);
+      const together = this.applyTogether(tracks, handled, progress);
       for (const track of tracks) track.inFlight = together.catch(() => undefined);
       try {
         await together;
@@ -465,7 +483,7 @@ export class ProjectionRunner {
     for (const track of tracks) {
       // A rebuild may have taken the track out while an earlier one was being applied.
       if (!group.tracks.has(track)) continue;
-      const applied = this.applyToTrack(track, batch, progress);
+      const applied = this.applyToTrack(track, handled(track), progress);
       track.inFlight = applied.catch(() => undefined);
       try {
         await applied;
@@ -477,15 +495,14 @@ export class ProjectionRunner {
     if (group.tracks.size === 0) void this.endGroup(group);
   }
 
-  private async applyTogether(tracks: readonly Track[], batch: readonly RecordedEvent[], { through: to, scanned }: BatchProgress): Promise<void> {
+  private async applyTogether(tracks: readonly Track[], handledBy: (track: Track) => readonly RecordedEvent[], { through: to, scanned }: BatchProgress): Promise<void> {
     await this.options.dataSource.transaction(async (manager) => {
       await advanceCheckpoints(manager, tracks.map((t) => ({ projection: t.name, version: t.version, from: t.checkpoint })), to, scanned);
       // Side by side, not one after another: a version that folds on a thread of its own (the loyalty
       // replays) works while the others fold here and their statements run. Each writes only its own
       // rows, so the order in which their statements reach the transaction changes nothing.
-      const offThreadFirst = [...tracks.filter((t) => t.definition.foldsOffThread), ...tracks.filter((t) => !t.definition.foldsOffThread)];
-      const applied = await Promise.allSettled(offThreadFirst.map(async (track) => {
-        const handled = batch.filter((event) => track.handles.has(event.type));
+      const applied = await Promise.allSettled(tracks.map(async (track) => {
+        const handled = handledBy(track);
         if (handled.length > 0) await track.definition.applyBatch(handled, { manager, version: track.version, memory: track.memory });
       }));
       const failed = applied.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
@@ -494,9 +511,8 @@ export class ProjectionRunner {
     for (const track of tracks) this.advanced(track, to, scanned);
   }
 
-  private async applyToTrack(track: Track, batch: readonly RecordedEvent[], { through: to, scanned }: BatchProgress): Promise<void> {
+  private async applyToTrack(track: Track, handled: readonly RecordedEvent[], { through: to, scanned }: BatchProgress): Promise<void> {
     const from = track.checkpoint;
-    const handled = batch.filter((event) => track.handles.has(event.type));
     await this.options.dataSource.transaction(async (manager) => {
       await advanceCheckpoint(manager, track.name, track.version, from, to, scanned);
       if (handled.length > 0) await track.definition.applyBatch(handled, { manager, version: track.version, memory: track.memory });

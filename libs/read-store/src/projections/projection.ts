@@ -18,13 +18,23 @@ export interface ProjectionDefinition {
   /** Event types the projection reads; the runner passes nothing else to `applyBatch`. */
   readonly handles: readonly string[];
   /**
-   * Its fold may run on another thread: the runner starts it first in a batch it applies with other
-   * versions, so that the thread works while they fold here.
+   * Called with a batch's events as soon as the batch is read, before the batches ahead of it are
+   * applied, in log order, and with the very array `applyBatch` gets later. A projection whose fold
+   * needs nothing from its tables (it holds every row it wrote) may start folding there, on another
+   * thread, while the runner applies the batches before. It must not assume the batch will be applied
+   * with the same memory: after a failure the runner applies it again with an empty one.
    */
-  readonly foldsOffThread?: boolean;
+  lookAhead?(events: readonly RecordedEvent[], context: LookAheadContext): void;
   applyBatch(events: readonly RecordedEvent[], context: ApplyContext): Promise<void>;
   /** Deletes every row of one version (before a rebuild of that version, or after it was retired). */
   clearVersion(manager: EntityManager, version: number): Promise<void>;
+}
+
+export interface LookAheadContext {
+  readonly version: number;
+  readonly memory: ProjectionMemory;
+  /** New rows may go in with COPY (copy-rows.ts), as `copiesFromBlob(manager)` tells in `applyBatch`. */
+  readonly copiesFromBlob: boolean;
 }
 
 export interface ApplyContext {
