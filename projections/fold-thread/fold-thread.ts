@@ -143,12 +143,22 @@ export async function stopFoldThread(): Promise<void> {
 export const FOLD_THREAD_MIN_EVENTS = 1000;
 
 /**
- * Whether a projection memory's fold goes to the thread. `FOLD_THREAD`: `auto` (default) sends a
- * build from the start of the log there when its first batch is large (a rebuild catching up); `on`
- * every build from the start; `off` none.
+ * Which builds fold on the thread: `auto` (the default) a build from the start of the log whose first
+ * batch is large (a rebuild catching up); `on` every build from the start; `off` none.
  */
+export type FoldThreadMode = 'auto' | 'on' | 'off';
+
+let mode: FoldThreadMode = 'auto';
+
+/** Sets the mode for the memories created from now on (the engine and the CLI, from LIFECYCLE_FOLD_THREAD); returns the one before. */
+export function setFoldThreadMode(next: FoldThreadMode): FoldThreadMode {
+  const previous = mode;
+  mode = next;
+  return previous;
+}
+
+/** Whether a projection memory's fold goes to the thread. */
 export function foldsOnThread(fromStart: boolean, firstBatch: number): boolean {
-  const mode = process.env.FOLD_THREAD ?? 'auto';
   return fromStart && (mode === 'on' || (mode === 'auto' && firstBatch >= FOLD_THREAD_MIN_EVENTS));
 }
 

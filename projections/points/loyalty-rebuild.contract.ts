@@ -5,7 +5,7 @@ import {
 import { eventIdFor, type EventStore } from '@lifecycle/event-store';
 import { type ProjectionDefinition, ProjectionRunner } from '@lifecycle/read-store';
 import type { DataSource } from 'typeorm';
-import { batchesFoldedOnThread, stopFoldThread } from '../fold-thread/fold-thread';
+import { batchesFoldedOnThread, setFoldThreadMode, stopFoldThread } from '../fold-thread/fold-thread';
 import { dumpVersion } from '../testing/rebuild-bench';
 import { tierOf } from '../tier/tier.query';
 import { createTierProjection, defaultTierDefinition, tierReadModel } from '../tier/tier.read-model';
@@ -139,8 +139,7 @@ export function loyaltyRebuildContract(open: () => Promise<LoyaltyRebuildFixture
     const v = (version: number) => [
       createPointsProjection({ ...defaultPointsDefinition, version }), createTierProjection({ ...defaultTierDefinition, version }),
     ];
-    const mode = process.env.FOLD_THREAD;
-    process.env.FOLD_THREAD = 'on';
+    const mode = setFoldThreadMode('on');
     try {
       await build(v(1), 1000);
       // Small batches, so that the first ones fold here while the thread starts, and the rest there.
@@ -158,8 +157,7 @@ export function loyaltyRebuildContract(open: () => Promise<LoyaltyRebuildFixture
       await runner.stop();
       expect((await runner.status()).map((s) => s.lastError)).toEqual([null, null]);
     } finally {
-      if (mode === undefined) delete process.env.FOLD_THREAD;
-      else process.env.FOLD_THREAD = mode;
+      setFoldThreadMode(mode);
     }
     for (const table of ['points', 'tier']) {
       const [one, four, five] = [1, 4, 5].map((version) => dumpVersion(ds, table, 'customer_id', version));

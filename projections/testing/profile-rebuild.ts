@@ -8,7 +8,7 @@
  * read-model table of the families built is written there as text (to compare two builds).
  * Environment: PROFILE_SQL=1 prints the time per statement text, with the rows and bytes of its JSON
  * row documents; PROFILE_WINDOW=<file> writes the build's start and end in --cpu-prof's clock (to cut
- * a profile to the build); BATCH_SIZE=<n>.
+ * a profile to the build); BATCH_SIZE=<n>; LIFECYCLE_FOLD_THREAD=auto|on|off, as the engine reads it.
  */
 import 'reflect-metadata';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { embeddedStorage } from '@lifecycle/engine/storage/open-storage';
 import { createEmbeddedEventStore, EmbeddedDatabase } from '@lifecycle/event-store';
 import { HostedProjections } from '@lifecycle/read-store';
 import { PROJECTION_FAMILIES } from '../families';
+import { type FoldThreadMode, setFoldThreadMode } from '../fold-thread/fold-thread';
 import { timedRead } from './rebuild-bench';
 
 /** PROFILE_SQL=1: time spent per statement text (PGlite runs one at a time, so these add up). */
@@ -63,6 +64,7 @@ const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
 async function main(): Promise<void> {
   const report = process.env.PROFILE_SQL ? timeStatements() : undefined;
+  if (process.env.LIFECYCLE_FOLD_THREAD) setFoldThreadMode(process.env.LIFECYCLE_FOLD_THREAD as FoldThreadMode);
   const [cached, which = 'all', dumpTo] = process.argv.slice(2);
   const dataDir = mkdtempSync(join(tmpdir(), 'le-profile-'));
   cpSync(join(cached!, 'pglite'), join(dataDir, 'pglite'), { recursive: true });

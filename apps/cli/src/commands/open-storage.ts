@@ -1,5 +1,6 @@
 import { HostedProjections, type ProjectionFamily } from '@lifecycle/read-store';
 import { loadEngineConfig } from '@lifecycle/engine/config/engine-config';
+import { setFoldThreadMode } from '@lifecycle/projections';
 import { openStorage } from '@lifecycle/engine/storage/open-storage';
 import type { Storage } from '@lifecycle/engine/storage/storage';
 
@@ -8,7 +9,9 @@ import type { Storage } from '@lifecycle/engine/storage/storage';
  * Embedded data belongs to one process at a time: stop the engine before pointing the CLI at it.
  */
 export async function withStorage<T>(work: (storage: Storage) => Promise<T>): Promise<T> {
-  const storage = await openStorage(loadEngineConfig(process.env));
+  const config = loadEngineConfig(process.env);
+  setFoldThreadMode(config.foldThread);
+  const storage = await openStorage(config);
   try {
     return await work(storage);
   } finally {

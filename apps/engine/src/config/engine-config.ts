@@ -68,6 +68,12 @@ export class EngineConfig {
 
   /** LIFECYCLE_PROJECTION_POLL_MS: how often a projector looks for versions registered elsewhere (the CLI) and renews its leases. */
   @IsInt() @Min(100) @Max(60_000) projectionPollMs = 2000;
+
+  /**
+   * LIFECYCLE_FOLD_THREAD: whether a rebuild folds points, tier and lifecycle on a thread of its own
+   * (see projections/fold-thread): `auto` when it catches up on a large log, `on` always, `off` never.
+   */
+  @IsIn(['auto', 'on', 'off'], { message: 'LIFECYCLE_FOLD_THREAD must be auto, on or off' }) foldThread: 'auto' | 'on' | 'off' = 'auto';
 }
 
 const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -110,6 +116,7 @@ export function loadEngineConfig(e: NodeJS.ProcessEnv = process.env): EngineConf
     integrationEvents: integrationEventsConfigFromEnv((name) => env(e, name)),
     tickInterval: env(e, 'LIFECYCLE_TICK_INTERVAL'),
     projectionPollMs: env(e, 'LIFECYCLE_PROJECTION_POLL_MS') === undefined ? undefined : Number(env(e, 'LIFECYCLE_PROJECTION_POLL_MS')),
+    foldThread: env(e, 'LIFECYCLE_FOLD_THREAD'),
   });
 }
 

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { PROJECTION_FAMILIES } from '@lifecycle/projections';
+import { PROJECTION_FAMILIES, setFoldThreadMode } from '@lifecycle/projections';
 import { type DefinitionProblem, HostedProjections, type HostedProjectionStatus, listProjections, type ProjectionFamily } from '@lifecycle/read-store';
 import { EngineConfig } from '../config/engine-config';
 import { Storage } from '../storage/storage';
@@ -30,6 +30,7 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
 
   async onApplicationBootstrap(): Promise<void> {
     if (!runsProjections(this.config)) return;
+    setFoldThreadMode(this.config.foldThread);
     this.hosted = new HostedProjections({
       dataSource: this.storage.readStore,
       eventStore: this.storage.eventStore,
