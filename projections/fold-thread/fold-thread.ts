@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { FoldEventError } from './fold-event-error';
 
 /**
  * The fold thread: the projections whose fold is most of a rebuild's work (the loyalty replays of
@@ -48,8 +49,8 @@ export class FoldThreadError extends Error {
   }
 }
 
-/** An event the fold could not apply, by its place in the batch (a fold's own error type carries `index`). */
-export const failedEvent = (index: number, cause: unknown): { readonly failed: { readonly index: number; readonly cause: Error } } => ({
+/** An event the fold could not apply, by its place in the batch. */
+const failedEvent = (index: number, cause: unknown): { readonly failed: { readonly index: number; readonly cause: Error } } => ({
   failed: { index, cause: cause instanceof Error ? cause : new Error(String(cause)) },
 });
 
@@ -71,6 +72,8 @@ class FoldThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (answer: FoldAnswer) => void; reject: (error: Error) => void }>();
   private nextCall = 0;
+  /** Requests asked in one turn go in one message: the events the folds share (a purchase is in all three) are copied once. */
+  private outbox: FoldRequest[] = [];
   ended = false;
   /** Its modules are loaded (about 0.2 s): until then folds go on in the main thread. */
   ready = false;
@@ -109,7 +112,14 @@ class FoldThread {
     return new Promise((resolve, reject) => {
       this.pending.set(call, { resolve, reject });
       this.worker.ref();
-      this.worker.postMessage({ ...request, call });
+      this.outbox.push({ ...request, call });
+      if (this.outbox.length === 1) {
+        queueMicrotask(() => {
+          const requests = this.outbox;
+          this.outbox = [];
+          if (!this.ended) this.worker.postMessage(requests);
+        });
+      }
     });
   }
 
@@ -164,7 +174,7 @@ export function foldsOnThread(fromStart: boolean, firstBatch: number): boolean {
 
 /** How one kind of fold runs here until the thread is ready, and what it hands over then. */
 export interface FoldHere<Here, Batch, Output> {
-  /** Folds a batch in this thread (throws the fold's own error, with `index`, for an event it cannot apply). */
+  /** Folds a batch in this thread (throws FoldEventError for an event it cannot apply). */
   fold(here: Here, batch: Batch): { readonly output: Output; readonly complete: boolean };
   /** What the thread's fold starts from: the settings and the state folded here so far, as plain data. */
   handover(here: Here): unknown;
@@ -218,8 +228,7 @@ export class FoldOnThread<Here, Batch extends { readonly events: readonly { read
       try {
         return this.local.fold(here, batch);
       } catch (error) {
-        const index = (error as { index?: unknown }).index;
-        if (typeof index === 'number') return failedEvent(index, (error as { cause?: unknown }).cause);
+        if (error instanceof FoldEventError) return failedEvent(error.index, error.cause);
         throw error;
       }
     }

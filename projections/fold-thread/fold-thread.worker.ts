@@ -1,14 +1,17 @@
 import { parentPort } from 'node:worker_threads';
 import { startLifecycleFold } from '../lifecycle/lifecycle-fold-thread';
 import { startLoyaltyFold } from '../points/loyalty-fold-thread';
+import { FoldEventError } from './fold-event-error';
 import type { FoldAnswer, FoldKind, FoldRequest } from './fold-thread';
 
 /**
  * The thread side of fold-thread.ts: the folds it was handed, and a batch applied to one of them per
- * message, one message at a time.
+ * request, one at a time, in the order asked (the requests of one turn come in one message).
  */
+
+/** A fold as the thread holds it. */
 export interface HeldFold {
-  /** Throws the fold's own error, with `index`, for an event it cannot apply. */
+  /** Throws FoldEventError for an event it cannot apply. */
   apply(batch: FoldRequest['batch']): { readonly output: unknown; readonly complete: boolean };
 }
 
@@ -34,12 +37,13 @@ function answer(request: FoldRequest): FoldAnswer {
     return { call: request.call, output, complete };
   } catch (error) {
     folds.delete(key);
-    const index = (error as { index?: unknown }).index;
-    if (typeof index !== 'number') return { call: request.call, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-    const cause = (error as { cause?: { message?: unknown; code?: unknown } }).cause;
-    return { call: request.call, failed: { index, message: String(cause?.message ?? cause), ...(typeof cause?.code === 'string' && { code: cause.code }) } };
+    if (!(error instanceof FoldEventError)) return { call: request.call, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    const cause = error.cause as { message?: unknown; code?: unknown } | undefined;
+    return { call: request.call, failed: { index: error.index, message: String(cause?.message ?? cause), ...(typeof cause?.code === 'string' && { code: cause.code }) } };
   }
 }
 
-parentPort!.on('message', (request: FoldRequest) => parentPort!.postMessage(answer(request)));
+parentPort!.on('message', (requests: readonly FoldRequest[]) => {
+  for (const request of requests) parentPort!.postMessage(answer(request));
+});
 parentPort!.postMessage({ call: -1, ready: true } satisfies FoldAnswer);

@@ -1,5 +1,6 @@
 import { canonicalMillis, type LifecycleThresholds } from '@lifecycle/domain';
 import { copyLines } from '@lifecycle/read-store/data-source/copy-rows';
+import { FoldEventError } from '../fold-thread/fold-event-error';
 import { LifecycleBatch, type LifecycleRow } from './lifecycle.projection';
 
 /**
@@ -16,14 +17,6 @@ export interface LifecycleFoldOutput {
   /** The log clock after the batch, and whether its row must be written. */
   readonly clock: string | null;
   readonly clockChanged: boolean;
-}
-
-/** An event of the batch the fold could not apply: `index` in the batch it was given. */
-export class LifecycleFoldEventError extends Error {
-  constructor(readonly index: number, override readonly cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause));
-    this.name = 'LifecycleFoldEventError';
-  }
 }
 
 /** Column order of COPY into lifecycle_state (after projection_version). */
@@ -74,7 +67,7 @@ export class LifecycleFold {
       try {
         batch.apply(event);
       } catch (error) {
-        throw new LifecycleFoldEventError(index, error);
+        throw new FoldEventError(index, error);
       }
     });
     return batch;

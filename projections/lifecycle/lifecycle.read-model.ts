@@ -1,8 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { LifecycleThresholds } from '@lifecycle/domain';
 import { copiesFromBlob, copyText, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
+import { FoldEventError } from '../fold-thread/fold-event-error';
 import { FoldOnThread, foldsOnThread } from '../fold-thread/fold-thread';
-import { LifecycleFold, LifecycleFoldEventError, type LifecycleFoldOutput, STATE_COLUMNS } from './lifecycle-fold';
+import { LifecycleFold, type LifecycleFoldOutput, STATE_COLUMNS } from './lifecycle-fold';
 import { lifecycleFoldOnThread } from './lifecycle-fold-thread';
 import { LifecycleClockEntity, LifecycleStateEntity, LifecycleTransitionEntity } from './lifecycle.entity';
 import { Lifecycle1767225605000, LifecycleTransitionsInState1767225605100 } from './lifecycle.migrations';
@@ -119,7 +120,7 @@ async function foldHere(fold: LifecycleFold, events: Parameters<ProjectionDefini
   try {
     batch = fold.fold(events);
   } catch (error) {
-    if (error instanceof LifecycleFoldEventError) throw new ProjectionEventError(LIFECYCLE, events[error.index]!, error.cause);
+    if (error instanceof FoldEventError) throw new ProjectionEventError(LIFECYCLE, events[error.index]!, error.cause);
     throw error;
   }
   const due = fold.complete || batch.clock === null ? undefined : ((await manager.query(

@@ -4,6 +4,7 @@ import {
 } from '@lifecycle/domain';
 import type { RecordedEvent } from '@lifecycle/event-store';
 import { copyLines, type CopyValue } from '@lifecycle/read-store/data-source/copy-rows';
+import { FoldEventError } from '../fold-thread/fold-event-error';
 
 /**
  * The fold of the points and tier read models, apart from the database: the customers' replays
@@ -37,14 +38,6 @@ export interface LoyaltyFoldOutput {
    * the replays' text side by side (see the upsert in loyalty-replay.read-model.ts).
    */
   readonly upsert: { readonly documents: string; readonly replays: string } | null;
-}
-
-/** An event of the batch the fold could not apply: `index` in the batch it was given. */
-export class LoyaltyFoldEventError extends Error {
-  constructor(readonly index: number, override readonly cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause));
-    this.name = 'LoyaltyFoldEventError';
-  }
 }
 
 export class LoyaltyFold<Row> {
@@ -113,7 +106,7 @@ export class LoyaltyFold<Row> {
           changed.add(id);
         }
       } catch (error) {
-        throw new LoyaltyFoldEventError(index, error);
+        throw new FoldEventError(index, error);
       }
     });
 

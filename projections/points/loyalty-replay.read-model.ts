@@ -2,7 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { canonicalMillis, type ClockTicked, decodeReplay, type LoyaltyReplay, type LoyaltyRules } from '@lifecycle/domain';
 import type { RecordedEvent } from '@lifecycle/event-store';
 import { copiesFromBlob, copyText, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
-import { LoyaltyFold, LoyaltyFoldEventError, type LoyaltyFoldOutput, type ReplayTable } from './loyalty-fold';
+import { FoldEventError } from '../fold-thread/fold-event-error';
+import { LoyaltyFold, type LoyaltyFoldOutput, type ReplayTable } from './loyalty-fold';
 import { FoldOnThread, foldsOnThread } from '../fold-thread/fold-thread';
 import { loyaltyFoldOnThread } from './loyalty-fold-thread';
 
@@ -76,7 +77,7 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
         try {
           output = fold.apply(events, due, copy);
         } catch (error) {
-          if (error instanceof LoyaltyFoldEventError) throw new ProjectionEventError(spec.projection, events[error.index]!, error.cause);
+          if (error instanceof FoldEventError) throw new ProjectionEventError(spec.projection, events[error.index]!, error.cause);
           throw error;
         }
       }

@@ -422,8 +422,9 @@ export class ProjectionRunner {
       // Only what some track of the group handles leaves the database; the checkpoints still move
       // past the rest (a track that leaves the group only narrows what is needed).
       eventTypes: [...new Set(tracks.flatMap((t) => t.definition.handles))],
-      // One batch of read-ahead: the subscription reads batch N+1 while N is applied (on Postgres the
-      // two overlap; on PGlite they simply alternate). Batches are still applied one after another.
+      // One batch of read-ahead: the subscription reads batch N+1 while N waits to be applied or is
+      // applied, and the versions look ahead at it (see `lookAhead`). Batches are still applied one
+      // after another.
       onBatch: async (batch, progress) => {
         const handled = this.lookAhead(group, batch);
         // PGlite answers through promise jobs alone, so a catch-up would never let timers, I/O or
@@ -447,13 +448,6 @@ export class ProjectionRunner {
     );
   }
 
-  /**
-   * Every version of the group in one transaction, with one checkpoint statement for all: on PGlite a
-   * transaction and a statement cost about as much as folding hundreds of events, and a full rebuild
-   * runs every projection in one group. Should anything in it fail (a projection, the database, a
-   * checkpoint someone else moved), nothing of it is kept, and the batch is applied again one version
-   * per transaction: there each failure stops its own version alone, as it always has.
-   */
   /** Each track's share of the batch, the arrays its look-ahead and its `applyBatch` get. */
   private lookAhead(group: Group, batch: readonly RecordedEvent[]): Map<Track, readonly RecordedEvent[]> {
     const handled = new Map<Track, readonly RecordedEvent[]>();
@@ -461,11 +455,22 @@ export class ProjectionRunner {
     for (const track of group.tracks) {
       const events = batch.filter((event) => track.handles.has(event.type));
       handled.set(track, events);
-      if (events.length > 0) track.definition.lookAhead?.(events, { version: track.version, memory: track.memory, copiesFromBlob });
+      try {
+        if (events.length > 0) track.definition.lookAhead?.(events, { version: track.version, memory: track.memory, copiesFromBlob });
+      } catch {
+        // Looking ahead only saves time: `applyBatch` folds whatever was not started here.
+      }
     }
     return handled;
   }
 
+  /**
+   * Every version of the group in one transaction, with one checkpoint statement for all: on PGlite a
+   * transaction and a statement cost about as much as folding hundreds of events, and a full rebuild
+   * runs every projection in one group. Should anything in it fail (a projection, the database, a
+   * checkpoint someone else moved), nothing of it is kept, and the batch is applied again one version
+   * per transaction: there each failure stops its own version alone, as it always has.
+   */
   private async applyToGroup(group: Group, batch: readonly RecordedEvent[], handledBy: ReadonlyMap<Track, readonly RecordedEvent[]>, progress: BatchProgress): Promise<void> {
     const handled = (track: Track) => handledBy.get(track) ?? batch.filter((event) => track.handles.has(event.type));
     const tracks = [...group.tracks];
