@@ -28,7 +28,7 @@ export { clvOf, type ClvView, ClvNoFitError, ClvNotBuiltError, fitAndStore, type
 export const PROJECTIONS: readonly ProjectionDefinition[] = [customerSummaryProjection];
 
 export { PROJECTION_FAMILIES } from './families';
-export { type FoldThreadMode, setFoldThreadMode } from './fold-thread/fold-thread';
+export { type FoldThreadMode, setFoldThreadMode, startFoldThread, stopFoldThread } from './fold-thread/fold-thread';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity and migration classes
 const classes = (list: ReadModels['entities']): Function[] => (Array.isArray(list) ? list : Object.values(list));

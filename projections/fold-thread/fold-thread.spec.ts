@@ -9,7 +9,7 @@ import { POINTS_TABLE } from '../points/points.projection';
 import { defaultPointsDefinition } from '../points/points.read-model';
 import { cdnowCustomerEvents, enrichedCdnowEvents, MONTHLY_TICKS_AFTER_CDNOW } from '../testing/cdnow-log';
 import { TIER_TABLE } from '../tier/tier.projection';
-import { batchesFoldedOnThread, startFoldThread, stopFoldThread, type ThreadFoldResult } from './fold-thread';
+import { batchesFoldedOnThread, FOLD_THREAD_IDLE_MS, startFoldThread, stopFoldThread, type ThreadFoldResult } from './fold-thread';
 
 const SAMPLE = join(__dirname, '..', '..', '..', 'shared', 'data', 'CDNOW_sample.txt');
 const RULES = defaultPointsDefinition.rules;
@@ -86,5 +86,22 @@ describe('the fold thread', () => {
     expect('output' in (await there.apply({ events: first!, copy: false }))).toBe(true);
     await stopFoldThread();
     expect(await there.apply({ events: second!, copy: false })).toEqual({ unavailable: true });
+  });
+
+  it('ends after a while with nothing to do, and its folds go on without it', async () => {
+    await stopFoldThread();
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      await startFoldThread();
+      const there = loyaltyFoldOnThread(POINTS_TABLE, 1, RULES, 1000);
+      const [first, second] = sampleBatches();
+      expect('output' in (await there.apply({ events: first!, copy: false }))).toBe(true);
+      jest.advanceTimersByTime(FOLD_THREAD_IDLE_MS - 1000);
+      expect('output' in (await there.apply({ events: second!, copy: false }))).toBe(true);
+      jest.advanceTimersByTime(FOLD_THREAD_IDLE_MS);
+      expect(await there.apply({ events: [], copy: false })).toEqual({ unavailable: true });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -68,12 +68,16 @@ const BOOT = [
 const withoutPreloads = (flags: readonly string[]): string[] =>
   flags.filter((flag, i) => !/^(-r|--require)(=|$)/.test(flag) && !/^(-r|--require)$/.test(flags[i - 1] ?? ''));
 
+/** A thread with nothing to do ends after this long: the folds it held go on in the main thread, reading their tables. */
+export const FOLD_THREAD_IDLE_MS = 30_000;
+
 class FoldThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (answer: FoldAnswer) => void; reject: (error: Error) => void }>();
   private nextCall = 0;
   /** Requests asked in one turn go in one message: the events the folds share (a purchase is in all three) are copied once. */
   private outbox: FoldRequest[] = [];
+  private idle: NodeJS.Timeout | undefined;
   ended = false;
   /** Its modules are loaded (about 0.2 s): until then folds go on in the main thread. */
   ready = false;
@@ -89,16 +93,21 @@ class FoldThread {
       if ('ready' in answer) {
         this.ready = true;
         markReady();
+        if (this.pending.size === 0) this.idleFromNow();
         return;
       }
       const call = this.pending.get(answer.call);
       this.pending.delete(answer.call);
       if ('output' in answer) foldedOnThread++;
-      if (this.pending.size === 0) this.worker.unref();
+      if (this.pending.size === 0) {
+        this.worker.unref();
+        this.idleFromNow();
+      }
       call?.resolve(answer);
     });
     const end = (error: Error) => {
       this.ended = true;
+      clearTimeout(this.idle);
       for (const call of this.pending.values()) call.reject(error);
       this.pending.clear();
     };
@@ -109,6 +118,7 @@ class FoldThread {
   ask(request: Omit<FoldRequest, 'call'>): Promise<FoldAnswer> {
     if (this.ended) return Promise.reject(new FoldThreadError('it has ended'));
     const call = this.nextCall++;
+    clearTimeout(this.idle);
     return new Promise((resolve, reject) => {
       this.pending.set(call, { resolve, reject });
       this.worker.ref();
@@ -126,6 +136,16 @@ class FoldThread {
   terminate(): Promise<number> {
     return this.worker.terminate();
   }
+
+  private idleFromNow(): void {
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => {
+      // Ended from this moment, not when the thread has gone: a fold asking meanwhile goes on without it.
+      this.ended = true;
+      void this.worker.terminate();
+    }, FOLD_THREAD_IDLE_MS);
+    this.idle.unref();
+  }
 }
 
 let shared: FoldThread | undefined;
@@ -139,10 +159,14 @@ const thread = (): FoldThread => {
 /** Batches the thread has folded in this process (tests). */
 export const batchesFoldedOnThread = (): number => foldedOnThread;
 
-/** Starts the thread unless it runs, and resolves once it takes folds. */
+/**
+ * Starts the thread unless it runs, and resolves once it takes folds. The engine and `projections
+ * rebuild` call it as they start, so that the thread loads while the database opens; unused, it
+ * ends after FOLD_THREAD_IDLE_MS.
+ */
 export const startFoldThread = (): Promise<void> => thread().whenReady;
 
-/** Ends the thread (tests); the folds it held go on without it. */
+/** Ends the thread (the engine's shutdown, tests); the folds it held go on without it. */
 export async function stopFoldThread(): Promise<void> {
   const running = shared;
   shared = undefined;

@@ -1,11 +1,14 @@
+import { startFoldThread } from '@lifecycle/projections';
 import { createEngine } from './engine';
 import { ConfigError, loadEngineConfig } from './config/engine-config';
 import { runsIngest } from './ingest/ingest.providers';
-import { ProjectionHost } from './projections/projection-host';
+import { ProjectionHost, runsProjections } from './projections/projection-host';
 import { firstStartLines, importSample, sampleDataWanted, sampleDistributions, shouldImportSample } from './sample-data/first-start';
 
 async function main(): Promise<void> {
   const config = loadEngineConfig(process.env);
+  // The fold thread (projections/fold-thread) loads while the engine boots, ready for a rebuild.
+  if (runsProjections(config) && config.foldThread !== 'off') void startFoldThread();
   const { app, storage, rules, generatedAdminKey } = await createEngine(config);
   // The quick start shows value at once: on the first start of the embedded engine, the bundled
   // CDNOW sample goes into the log before the projections start on it.

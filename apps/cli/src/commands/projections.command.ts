@@ -3,7 +3,8 @@ import Table from 'cli-table3';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { DataSource } from 'typeorm';
 import type { EventStore, LogPosition } from '@lifecycle/event-store';
-import { PROJECTION_FAMILIES } from '@lifecycle/projections';
+import { loadEngineConfig } from '@lifecycle/engine/config/engine-config';
+import { PROJECTION_FAMILIES, startFoldThread } from '@lifecycle/projections';
 import {
   claimLease, DEFAULT_LEASE_MS, deleteCheckpoint, eventsTableLag, type HostedProjectionStatus, InvalidDefinitionError, listProjections, newLeaseOwner, ProjectionRunner,
   type ProjectionDiff, type ProjectionFamily, readCheckpoints, readDefinitionFile, readDefinitions, registerDefinition, releaseLease,
@@ -377,6 +378,8 @@ export function registerProjectionsCommand(program: Command): void {
     .option('--no-switch', 'build only; keep serving the current version (compare with `projections diff` first)')
     .action((name: string, options: { definition: string; switch: boolean }) =>
       withContext(async (ctx) => {
+        // Loads while the version registers; the build folds points, tier and lifecycle there.
+        if (loadEngineConfig(process.env).foldThread !== 'off') void startFoldThread();
         const result = await rebuildProjection(ctx, name, options.definition, { switchTo: options.switch });
         ctx.out(
           `${name} v${result.version} (${result.registered === 'new' ? 'registered' : 'already registered'}): ` +

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { PROJECTION_FAMILIES, setFoldThreadMode } from '@lifecycle/projections';
+import { PROJECTION_FAMILIES, setFoldThreadMode, stopFoldThread } from '@lifecycle/projections';
 import { type DefinitionProblem, HostedProjections, type HostedProjectionStatus, listProjections, type ProjectionFamily } from '@lifecycle/read-store';
 import { EngineConfig } from '../config/engine-config';
 import { Storage } from '../storage/storage';
@@ -46,6 +46,7 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.hosted?.stop();
+    if (this.hosted) await stopFoldThread();
   }
 
   /** Whether this process builds projections (ROLE=all|projector). */
