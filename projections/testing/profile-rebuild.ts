@@ -8,7 +8,8 @@
  * read-model table of the families built is written there as text (to compare two builds).
  * Environment: PROFILE_SQL=1 prints the time per statement text, with the rows and bytes of its JSON
  * row documents; PROFILE_WINDOW=<file> writes the build's start and end in --cpu-prof's clock (to cut
- * a profile to the build); BATCH_SIZE=<n>; LIFECYCLE_FOLD_THREAD=auto|on|off, as the engine reads it.
+ * a profile to the build); BATCH_SIZE=<n>; LIFECYCLE_FOLD_THREAD=auto|on|off, as the engine reads it;
+ * PROFILE_COLD=1: the build starts the fold thread itself (by default it is started first, as the engine does at boot).
  */
 import 'reflect-metadata';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { embeddedStorage } from '@lifecycle/engine/storage/open-storage';
 import { createEmbeddedEventStore, EmbeddedDatabase } from '@lifecycle/event-store';
 import { HostedProjections } from '@lifecycle/read-store';
 import { PROJECTION_FAMILIES } from '../families';
-import { type FoldThreadMode, setFoldThreadMode } from '../fold-thread/fold-thread';
+import { type FoldThreadMode, setFoldThreadMode, startFoldThread } from '../fold-thread/fold-thread';
 import { timedRead } from './rebuild-bench';
 
 /** PROFILE_SQL=1: time spent per statement text (PGlite runs one at a time, so these add up). */
@@ -79,6 +80,8 @@ async function main(): Promise<void> {
     const raw = await timedRead(store);
     const readCpu = cpuMs(process.cpuUsage(cpuRead));
     const hosted = new HostedProjections({ dataSource: storage.readStore, eventStore: storage.eventStore, families, takeOver: true, ...(process.env.BATCH_SIZE && { batchSize: Number(process.env.BATCH_SIZE) }) });
+    // As the engine does while it boots (see fold-thread.ts); PROFILE_COLD=1 leaves it to the build.
+    if (!process.env.PROFILE_COLD) await startFoldThread();
     const cpuBuild = process.cpuUsage();
     const started = performance.now();
     const from = process.hrtime.bigint() / 1000n;

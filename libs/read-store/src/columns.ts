@@ -7,8 +7,14 @@ import type { ValueTransformer } from 'typeorm';
  */
 export const instantColumn: ValueTransformer = {
   to: (value: string | null | undefined) => value ?? null,
-  from: (value: Date | string | null) => (value === null ? null : new Date(value).toISOString()),
+  from: (value: Date | string | null) => (value === null ? null : typeof value === 'string' && CANONICAL_INSTANT.test(value) ? value : new Date(value).toISOString()),
 };
+
+/**
+ * An instant already spelled as `toISOString` spells it (what events carry). Postgres refuses the
+ * days a month does not have, so a value that passes this and is stored is a real instant.
+ */
+const CANONICAL_INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
 export const bigintColumn: ValueTransformer = {
   to: (value: bigint | null | undefined) => (value === null || value === undefined ? null : value.toString()),

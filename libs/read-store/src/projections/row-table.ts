@@ -1,5 +1,6 @@
 import type { EntityManager, EntityMetadata, ValueTransformer } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { instantColumn } from '../columns';
 import { copiesFromBlob, copyRows, type CopyValue } from '../data-source/copy-rows';
 
 /** Every read-model row carries the version of the projection that wrote it (part of its key). */
@@ -213,6 +214,8 @@ function roundTripOf(column: ColumnMetadata, type: string): ((param: unknown, st
   else if (type === 'text' || type === 'character varying' || type === 'bigint' || type === 'numeric') trip = (param) => String(param);
   else if (type === 'integer' || type === 'smallint' || type === 'double precision' || type === 'real') trip = (param) => Number(param);
   else if (type === 'boolean') trip = (param) => param === true || param === 'true';
+  // An instant column's own text is what its transformer makes of the Date a load gives (and cheaper).
+  else if (type === 'timestamp with time zone' && transformers.length === 1 && transformers[0] === instantColumn) trip = (param) => param;
   else if (type === 'timestamp with time zone' && transformers.length > 0) trip = (param) => new Date(param as string);
   else trip = null;
   if (trip === null) return null;
