@@ -22,7 +22,11 @@ import { PROJECTION_FAMILIES } from '../families';
 import { type FoldThreadMode, setFoldThreadMode, startFoldThread } from '../fold-thread/fold-thread';
 import { timedRead } from './rebuild-bench';
 
-/** PROFILE_SQL=1: time spent per statement text (PGlite runs one at a time, so these add up). */
+/**
+ * PROFILE_SQL=1: time per statement text, from the call to its answer. The versions of a batch run
+ * side by side, so a statement's time includes its wait behind the others' (PGlite runs one at a
+ * time): these add up to more than the build; they tell where PGlite's time goes only roughly.
+ */
 function timeStatements(): () => string {
   const spent = new Map<string, { ms: number; calls: number; rows: number; bytes: number }>();
   const proto = (require('@electric-sql/pglite') as { PGlite: { prototype: Record<string, unknown> } }).PGlite.prototype;
