@@ -94,8 +94,8 @@ export async function projectionsBench(options: { quick: boolean }): Promise<Ben
 
 /** A family's default projection under another version number (its rows beside those of the served one). */
 function versionOf(family: ProjectionFamily, version: number): ProjectionDefinition {
-  const p = family.create(family.defaultDefinition);
-  return { ...p, version, handles: p.handles, ...(p.lookAhead && { lookAhead: p.lookAhead.bind(p) }), applyBatch: p.applyBatch.bind(p), clearVersion: p.clearVersion.bind(p) };
+  // A definition's functions take the version from their context, never from `this`.
+  return { ...family.create(family.defaultDefinition), version };
 }
 
 /**

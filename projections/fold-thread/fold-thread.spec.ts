@@ -9,6 +9,7 @@ import { POINTS_TABLE } from '../points/points.projection';
 import { defaultPointsDefinition } from '../points/points.read-model';
 import { cdnowCustomerEvents, enrichedCdnowEvents, MONTHLY_TICKS_AFTER_CDNOW } from '../testing/cdnow-log';
 import { TIER_TABLE } from '../tier/tier.projection';
+import { FoldEventError } from './fold-event-error';
 import { batchesFoldedOnThread, FOLD_THREAD_IDLE_MS, startFoldThread, stopFoldThread, type ThreadFoldResult } from './fold-thread';
 
 const SAMPLE = join(__dirname, '..', '..', '..', 'shared', 'data', 'CDNOW_sample.txt');
@@ -73,7 +74,9 @@ describe('the fold thread', () => {
     const good = { type: 'CustomerRegistered', data: { customerId: 'c1', registeredAt: '2024-01-01T00:00:00.000Z', channel: 'web' } } as unknown as RecordedEvent;
     const bad = { type: 'PurchaseRecorded', data: { customerId: 'c1', orderId: 'o1', amount: 100, currency: 'EUR', occurredAt: 'not an instant' } } as unknown as RecordedEvent;
     const loyalty = loyaltyFoldOnThread(POINTS_TABLE, 1, RULES, 1000);
-    expect(await loyalty.apply({ events: [good, bad], copy: false })).toEqual({ failed: { index: 1, cause: expect.objectContaining({ message: 'Invalid time value' }) } });
+    const failed = await loyalty.apply({ events: [good, bad], copy: false }).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(FoldEventError);
+    expect(failed).toEqual(expect.objectContaining({ index: 1, cause: expect.objectContaining({ message: 'Invalid time value' }) }));
     // Lifecycle takes the event and fails spelling its row: the batch fails as a whole, with the reason.
     const lifecycle = lifecycleFoldOnThread(DEFAULT_LIFECYCLE_THRESHOLDS, 1, 1000);
     await expect(lifecycle.apply({ events: [good, bad], copy: false })).rejects.toThrow(/fold thread failed: RangeError: Invalid time value/);

@@ -35,11 +35,11 @@ export type FoldAnswer =
   | { readonly call: number; readonly failed: { readonly index: number; readonly message: string; readonly code?: string } }
   | { readonly call: number; readonly error: string };
 
-/** What a fold on the thread gives for a batch: its output, or why the caller must fold it itself. */
-export type ThreadFoldResult<Output> =
-  | { readonly output: Output; readonly complete: boolean }
-  | { readonly failed: { readonly index: number; readonly cause: Error } }
-  | { readonly unavailable: true };
+/**
+ * What a fold on the thread gives for a batch: its output, or that the caller must fold it itself.
+ * An event the fold cannot apply is thrown as FoldEventError, wherever the fold ran.
+ */
+export type ThreadFoldResult<Output> = { readonly output: Output; readonly complete: boolean } | { readonly unavailable: true };
 
 export class FoldThreadError extends Error {
   readonly code = 'PROJECTION.FOLD_THREAD';
@@ -48,11 +48,6 @@ export class FoldThreadError extends Error {
     this.name = 'FoldThreadError';
   }
 }
-
-/** An event the fold could not apply, by its place in the batch. */
-const failedEvent = (index: number, cause: unknown): { readonly failed: { readonly index: number; readonly cause: Error } } => ({
-  failed: { index, cause: cause instanceof Error ? cause : new Error(String(cause)) },
-});
 
 // The thread runs the TypeScript sources, with the path aliases, like the process (bin/register.js).
 // Its modules are transpiled by sucrase rather than ts-node: 0.2 s to start instead of 0.8 s, which
@@ -160,11 +155,11 @@ const thread = (): FoldThread => {
 export const batchesFoldedOnThread = (): number => foldedOnThread;
 
 /**
- * Starts the thread unless it runs, and resolves once it takes folds. The engine and `projections
- * rebuild` call it as they start, so that the thread loads while the database opens; unused, it
- * ends after FOLD_THREAD_IDLE_MS.
+ * Starts the thread unless it runs or the mode is `off`, and resolves once it takes folds. The engine
+ * and `projections rebuild` call it as they start, so that the thread loads while the database opens;
+ * unused, it ends after FOLD_THREAD_IDLE_MS.
  */
-export const startFoldThread = (): Promise<void> => thread().whenReady;
+export const startFoldThread = (): Promise<void> => (mode === 'off' ? Promise.resolve() : thread().whenReady);
 
 /** Ends the thread (the engine's shutdown, tests); the folds it held go on without it. */
 export async function stopFoldThread(): Promise<void> {
@@ -248,14 +243,7 @@ export class FoldOnThread<Here, Batch extends { readonly events: readonly { read
 
   private async fold(batch: Batch): Promise<ThreadFoldResult<Output>> {
     const here = this.here;
-    if (here !== undefined && (!this.thread.ready || this.thread.ended)) {
-      try {
-        return this.local.fold(here, batch);
-      } catch (error) {
-        if (error instanceof FoldEventError) return failedEvent(error.index, error.cause);
-        throw error;
-      }
-    }
+    if (here !== undefined && (!this.thread.ready || this.thread.ended)) return this.local.fold(here, batch);
     this.here = undefined;
     // Handed over already, to a thread that has ended since: the caller goes on without it.
     if (this.thread.ended && here === undefined) return { unavailable: true };
@@ -269,7 +257,7 @@ export class FoldOnThread<Here, Batch extends { readonly events: readonly { read
     });
     if ('unknown' in answer) return { unavailable: true };
     if ('error' in answer) throw new FoldThreadError(answer.error);
-    if ('failed' in answer) return failedEvent(answer.failed.index, Object.assign(new Error(answer.failed.message), answer.failed.code === undefined ? {} : { code: answer.failed.code }));
+    if ('failed' in answer) throw new FoldEventError(answer.failed.index, Object.assign(new Error(answer.failed.message), answer.failed.code === undefined ? {} : { code: answer.failed.code }));
     if ('ready' in answer) throw new FoldThreadError('an answer without a call');
     return { output: answer.output as Output, complete: answer.complete };
   }

@@ -1,13 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import type { LifecycleThresholds } from '@lifecycle/domain';
-import { copiesFromBlob, copyText, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
+import { copiesFromBlob, copyText, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError, type ProjectionMemory } from '@lifecycle/read-store';
 import { FoldEventError } from '../fold-thread/fold-event-error';
 import { FoldOnThread, foldsOnThread } from '../fold-thread/fold-thread';
 import { LifecycleFold, type LifecycleFoldOutput, STATE_COLUMNS } from './lifecycle-fold';
 import { lifecycleFoldOnThread } from './lifecycle-fold-thread';
 import { LifecycleClockEntity, LifecycleStateEntity, LifecycleTransitionEntity } from './lifecycle.entity';
 import { Lifecycle1767225605000, LifecycleTransitionsInState1767225605100 } from './lifecycle.migrations';
-import { LIFECYCLE, LIFECYCLE_HANDLES, type LifecycleBatch, type LifecycleRow, type StoredTransition } from './lifecycle.projection';
+import { LIFECYCLE, LIFECYCLE_HANDLES, type LifecycleRow, type StoredTransition } from './lifecycle.projection';
 
 export const lifecycleReadModel = {
   entities: [LifecycleStateEntity, LifecycleTransitionEntity, LifecycleClockEntity],
@@ -55,29 +55,39 @@ export async function readLifecycleClock(manager: Pick<EntityManager, 'query'>, 
  * and the clock; the runner commits all of it with the checkpoint.
  */
 export function lifecycleProjection(version: number, thresholds: LifecycleThresholds): ProjectionDefinition {
+  // The memory's fold, made by the first batch it sees (look-ahead or not): a rebuild catching up folds on the fold thread.
+  const heldFold = (memory: ProjectionMemory, v: number, firstBatch: number) =>
+    memory.slot('lifecycle', () => ({
+      fold: foldsOnThread(memory.fromStart, firstBatch) ? lifecycleFoldOnThread(thresholds, v, MAX_REMEMBERED_ROWS) : new LifecycleFold(thresholds, v, memory.fromStart, MAX_REMEMBERED_ROWS),
+    }));
+
   return {
     name: LIFECYCLE,
     version,
     handles: LIFECYCLE_HANDLES,
 
     lookAhead(events, { version: v, memory, copiesFromBlob: copy }) {
-      const held = memory.slot('lifecycle', () => ({ fold: firstFold(thresholds, v, memory.fromStart, events.length) }));
+      const held = heldFold(memory, v, events.length);
       if (held.fold instanceof FoldOnThread) held.fold.start({ events, copy });
     },
 
     async applyBatch(events, { manager, version: v, memory }) {
-      const held = memory.slot('lifecycle', () => ({ fold: firstFold(thresholds, v, memory.fromStart, events.length) }));
+      const held = heldFold(memory, v, events.length);
       const copy = copiesFromBlob(manager);
       let output: LifecycleFoldOutput | undefined;
-      if (held.fold instanceof FoldOnThread) {
-        const result = await held.fold.apply({ events, copy });
-        if ('failed' in result) throw new ProjectionEventError(LIFECYCLE, events[result.failed.index]!, result.failed.cause);
-        if ('output' in result) output = result.output;
-        // The thread no longer holds this fold (it ended, or the fold outgrew what is kept): go on
-        // here, reading from the table the rows the memory lacks.
-        if (!('output' in result) || !result.complete) held.fold = new LifecycleFold(thresholds, v, false, MAX_REMEMBERED_ROWS);
+      try {
+        if (held.fold instanceof FoldOnThread) {
+          const result = await held.fold.apply({ events, copy });
+          if ('output' in result) output = result.output;
+          // The thread no longer holds this fold (it ended, or the fold outgrew what is kept): go on
+          // here, reading from the table the rows the memory lacks.
+          if (!('output' in result) || !result.complete) held.fold = new LifecycleFold(thresholds, v, false, MAX_REMEMBERED_ROWS);
+        }
+        output ??= await foldHere(held.fold as LifecycleFold, events, manager, v, copy);
+      } catch (error) {
+        if (error instanceof FoldEventError) throw new ProjectionEventError(LIFECYCLE, events[error.index]!, error.cause);
+        throw error;
       }
-      if (output === undefined) output = await foldHere(held.fold as LifecycleFold, events, manager, v, copy);
 
       if (output.upsert !== null) await manager.query(UPSERT_STATE, [v, output.upsert]);
       if (output.copyText !== null) await copyText(manager, 'lifecycle_state', ['projection_version', ...STATE_COLUMNS.split(', ')], output.copyText);
@@ -98,11 +108,6 @@ export function lifecycleProjection(version: number, thresholds: LifecycleThresh
   };
 }
 
-/** Where a memory's fold runs: a rebuild catching up folds on the fold thread (see fold-thread.ts). */
-function firstFold(thresholds: LifecycleThresholds, version: number, fromStart: boolean, firstBatch: number) {
-  return foldsOnThread(fromStart, firstBatch) ? lifecycleFoldOnThread(thresholds, version, MAX_REMEMBERED_ROWS) : new LifecycleFold(thresholds, version, fromStart, MAX_REMEMBERED_ROWS);
-}
-
 /**
  * A batch folded in this thread: read the clock, load the customers the batch names that the fold
  * does not hold, fold, load the customers whose due moment the new clock has passed (the due index;
@@ -116,13 +121,7 @@ async function foldHere(fold: LifecycleFold, events: Parameters<ProjectionDefini
     const byId = new Map(found.map((row) => [row.customerId, row]));
     for (const id of missing) fold.adopt(id, byId.get(id) ?? null);
   }
-  let batch: LifecycleBatch;
-  try {
-    batch = fold.fold(events);
-  } catch (error) {
-    if (error instanceof FoldEventError) throw new ProjectionEventError(LIFECYCLE, events[error.index]!, error.cause);
-    throw error;
-  }
+  const batch = fold.fold(events);
   const due = fold.complete || batch.clock === null ? undefined : ((await manager.query(
     `SELECT ${STATE_COLUMNS} FROM lifecycle_state WHERE projection_version = $1 AND next_due_at <= $2 AND NOT (customer_id = ANY($3::text[]))`,
     [v, batch.clock, batch.customerIds],

@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { canonicalMillis, type ClockTicked, decodeReplay, type LoyaltyReplay, type LoyaltyRules } from '@lifecycle/domain';
 import type { RecordedEvent } from '@lifecycle/event-store';
-import { copiesFromBlob, copyText, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError } from '@lifecycle/read-store';
+import { copiesFromBlob, copyText, MAX_REMEMBERED_ROWS, type ProjectionDefinition, ProjectionEventError, type ProjectionMemory } from '@lifecycle/read-store';
 import { FoldEventError } from '../fold-thread/fold-event-error';
-import { LoyaltyFold, type LoyaltyFoldOutput, type ReplayTable } from './loyalty-fold';
 import { FoldOnThread, foldsOnThread } from '../fold-thread/fold-thread';
+import { LoyaltyFold, type LoyaltyFoldOutput, type ReplayTable } from './loyalty-fold';
 import { loyaltyFoldOnThread } from './loyalty-fold-thread';
 
 /**
@@ -33,6 +33,10 @@ SELECT r.customer_id, $2::integer, convert_from(substring($3::bytea FROM r.repla
 FROM json_to_recordset($1::json) AS r(${record.join(', ')})
 ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
   const rulesJson = JSON.stringify(rules);
+  // The memory's fold, made by the first batch it sees (look-ahead or not).
+  const heldFold = (memory: ProjectionMemory, v: number, firstBatch: number) =>
+    memory.slot('fold', () => ({ fold: foldsOnThread(memory.fromStart, firstBatch) ? loyaltyFoldOnThread(spec, v, rules, MAX_REMEMBERED_ROWS) : foldHere(v, memory.fromStart) }));
+  const foldHere = (v: number, complete: boolean) => new LoyaltyFold(spec, v, rules, complete, MAX_REMEMBERED_ROWS);
 
   return {
     name: spec.projection,
@@ -40,12 +44,12 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
     handles: spec.handles,
 
     lookAhead(events, { version: v, memory, copiesFromBlob: copy }): void {
-      const held = memory.slot('fold', () => ({ fold: firstFold(spec, v, rules, memory.fromStart, events.length) }));
+      const held = heldFold(memory, v, events.length);
       if (held.fold instanceof FoldOnThread) held.fold.start({ events, copy });
     },
 
     async applyBatch(events: readonly RecordedEvent[], { manager, version: v, memory }): Promise<void> {
-      const held = memory.slot('fold', () => ({ fold: firstFold(spec, v, rules, memory.fromStart, events.length) }));
+      const held = heldFold(memory, v, events.length);
       let lastTick: string | undefined;
       let clock: string | undefined;
       for (const e of events) {
@@ -56,30 +60,29 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
       const copy = copiesFromBlob(manager);
 
       let output: LoyaltyFoldOutput | undefined;
-      if (held.fold instanceof FoldOnThread) {
-        const result = await held.fold.apply({ events, copy });
-        if ('failed' in result) throw new ProjectionEventError(spec.projection, events[result.failed.index]!, result.failed.cause);
-        if ('output' in result) output = result.output;
-        // The thread no longer holds this fold (it ended, or the fold outgrew what is kept): go on
-        // here, reading from the table the replays the memory lacks.
-        if (!('output' in result) || !result.complete) held.fold = new LoyaltyFold(spec, v, rules, false, MAX_REMEMBERED_ROWS);
-      }
-      if (output === undefined) {
-        const fold = held.fold as LoyaltyFold<Row>;
-        const due = lastTick === undefined ? [] : ((await manager.query(`SELECT customer_id FROM ${table} WHERE projection_version = $1 AND next_due_at <= $2`, [v, lastTick])) as { customer_id: string }[]).map((r) => r.customer_id);
-        const missing = fold.missing(events, due);
-        if (missing.length > 0) {
-          const rows = (await manager.query(`SELECT customer_id, replay FROM ${table} WHERE projection_version = $1 AND customer_id = ANY($2::text[])`, [v, missing])) as {
-            customer_id: string; replay: unknown;
-          }[];
-          for (const row of rows) fold.adopt(row.customer_id, row.replay);
+      try {
+        if (held.fold instanceof FoldOnThread) {
+          const result = await held.fold.apply({ events, copy });
+          if ('output' in result) output = result.output;
+          // The thread no longer holds this fold (it ended, or the fold outgrew what is kept): go on
+          // here, reading from the table the replays the memory lacks.
+          if (!('output' in result) || !result.complete) held.fold = foldHere(v, false);
         }
-        try {
+        if (output === undefined) {
+          const fold = held.fold as LoyaltyFold<Row>;
+          const due = lastTick === undefined ? [] : ((await manager.query(`SELECT customer_id FROM ${table} WHERE projection_version = $1 AND next_due_at <= $2`, [v, lastTick])) as { customer_id: string }[]).map((r) => r.customer_id);
+          const missing = fold.missing(events, due);
+          if (missing.length > 0) {
+            const rows = (await manager.query(`SELECT customer_id, replay FROM ${table} WHERE projection_version = $1 AND customer_id = ANY($2::text[])`, [v, missing])) as {
+              customer_id: string; replay: unknown;
+            }[];
+            for (const row of rows) fold.adopt(row.customer_id, row.replay);
+          }
           output = fold.apply(events, due, copy);
-        } catch (error) {
-          if (error instanceof FoldEventError) throw new ProjectionEventError(spec.projection, events[error.index]!, error.cause);
-          throw error;
         }
+      } catch (error) {
+        if (error instanceof FoldEventError) throw new ProjectionEventError(spec.projection, events[error.index]!, error.cause);
+        throw error;
       }
       if (output.copyText !== null) await copyText(manager, table, columns, output.copyText);
       if (output.upsert !== null) await manager.query(upsertSql, [output.upsert.documents, v, Buffer.from(output.upsert.replays, 'utf8')]);
@@ -97,13 +100,6 @@ ON CONFLICT (customer_id, projection_version) DO UPDATE SET ${columns.slice(2).m
       await manager.query(`DELETE FROM ${versionsTable(table)} WHERE projection_version = $1`, [v]);
     },
   };
-}
-
-/** Where a memory's fold runs: a rebuild catching up folds on the fold thread (see fold-thread.ts). */
-function firstFold<Row>(spec: ReplayTable<Row>, version: number, rules: LoyaltyRules, fromStart: boolean, firstBatch: number) {
-  return foldsOnThread(fromStart, firstBatch)
-    ? loyaltyFoldOnThread(spec, version, rules, MAX_REMEMBERED_ROWS)
-    : new LoyaltyFold(spec, version, rules, fromStart, MAX_REMEMBERED_ROWS);
 }
 
 /** The instant an event shows time has reached (event time, never the time of the replay). */

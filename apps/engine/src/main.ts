@@ -1,4 +1,4 @@
-import { startFoldThread } from '@lifecycle/projections';
+import { setFoldThreadMode, startFoldThread } from '@lifecycle/projections';
 import { createEngine } from './engine';
 import { ConfigError, loadEngineConfig } from './config/engine-config';
 import { runsIngest } from './ingest/ingest.providers';
@@ -8,7 +8,10 @@ import { firstStartLines, importSample, sampleDataWanted, sampleDistributions, s
 async function main(): Promise<void> {
   const config = loadEngineConfig(process.env);
   // The fold thread (projections/fold-thread) loads while the engine boots, ready for a rebuild.
-  if (runsProjections(config) && config.foldThread !== 'off') void startFoldThread();
+  if (runsProjections(config)) {
+    setFoldThreadMode(config.foldThread);
+    void startFoldThread();
+  }
   const { app, storage, rules, generatedAdminKey } = await createEngine(config);
   // The quick start shows value at once: on the first start of the embedded engine, the bundled
   // CDNOW sample goes into the log before the projections start on it.

@@ -3,7 +3,6 @@ import Table from 'cli-table3';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { DataSource } from 'typeorm';
 import type { EventStore, LogPosition } from '@lifecycle/event-store';
-import { loadEngineConfig } from '@lifecycle/engine/config/engine-config';
 import { PROJECTION_FAMILIES, startFoldThread } from '@lifecycle/projections';
 import {
   claimLease, DEFAULT_LEASE_MS, deleteCheckpoint, eventsTableLag, type HostedProjectionStatus, InvalidDefinitionError, listProjections, newLeaseOwner, ProjectionRunner,
@@ -379,7 +378,7 @@ export function registerProjectionsCommand(program: Command): void {
     .action((name: string, options: { definition: string; switch: boolean }) =>
       withContext(async (ctx) => {
         // Loads while the version registers; the build folds points, tier and lifecycle there.
-        if (loadEngineConfig(process.env).foldThread !== 'off') void startFoldThread();
+        void startFoldThread();
         const result = await rebuildProjection(ctx, name, options.definition, { switchTo: options.switch });
         ctx.out(
           `${name} v${result.version} (${result.registered === 'new' ? 'registered' : 'already registered'}): ` +

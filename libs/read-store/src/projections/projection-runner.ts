@@ -435,7 +435,7 @@ export class ProjectionRunner {
         // One more turn before the batch's transaction asks for the database: the subscription asks
         // for the next batch first, so that on PGlite (one connection, statements in the order asked)
         // the next batch is read before this one is applied, and its look-ahead starts meanwhile.
-        group.applying = new Promise((resolve) => setImmediate(resolve)).then(() => this.applyToGroup(group, batch, handled, progress)).catch(() => undefined);
+        group.applying = new Promise((resolve) => setImmediate(resolve)).then(() => this.applyToGroup(group, handled, progress)).catch(() => undefined);
       },
       onError: (error) => {
         for (const track of [...group.tracks]) void this.fail(track, error);
@@ -448,7 +448,10 @@ export class ProjectionRunner {
     );
   }
 
-  /** Each track's share of the batch, the arrays its look-ahead and its `applyBatch` get. */
+  /**
+   * Each track's share of the batch, the arrays its look-ahead and its `applyBatch` get. Tracks only
+   * ever leave a group, so every track the batch is applied to has its share here.
+   */
   private lookAhead(group: Group, batch: readonly RecordedEvent[]): Map<Track, readonly RecordedEvent[]> {
     const handled = new Map<Track, readonly RecordedEvent[]>();
     const copiesFromBlob = copiesFromBlobOf(this.options.dataSource.manager);
@@ -471,8 +474,8 @@ export class ProjectionRunner {
    * checkpoint someone else moved), nothing of it is kept, and the batch is applied again one version
    * per transaction: there each failure stops its own version alone, as it always has.
    */
-  private async applyToGroup(group: Group, batch: readonly RecordedEvent[], handledBy: ReadonlyMap<Track, readonly RecordedEvent[]>, progress: BatchProgress): Promise<void> {
-    const handled = (track: Track) => handledBy.get(track) ?? batch.filter((event) => track.handles.has(event.type));
+  private async applyToGroup(group: Group, handledBy: ReadonlyMap<Track, readonly RecordedEvent[]>, progress: BatchProgress): Promise<void> {
+    const handled = (track: Track) => handledBy.get(track)!;
     const tracks = [...group.tracks];
     if (tracks.length > 1) {
       const together = this.applyTogether(tracks, handled, progress);
